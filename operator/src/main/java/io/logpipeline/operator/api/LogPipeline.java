@@ -1,0 +1,46 @@
+package io.logpipeline.operator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * One log pipeline: Filebeat on every node, a Strimzi Kafka topic as durable buffer, Logstash as
+ * indexer and the index template in Elasticsearch or OpenSearch, declared as one resource.
+ */
+@Group(LogPipeline.GROUP)
+@Version(LogPipeline.VERSION)
+@ShortNames("lp")
+@Categories("logging")
+@AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "Phase", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Shippers", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.shippers")
+@AdditionalPrinterColumn(name = "Indexers", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.indexers")
+@AdditionalPrinterColumn(name = "Topic", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.buffer.topic")
+@AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE,
+    jsonPath = ".metadata.creationTimestamp")
+public class LogPipeline extends CustomResource<LogPipelineSpec, LogPipelineStatus>
+    implements Namespaced {
+
+  public static final String GROUP = "logpipeline.io";
+  public static final String VERSION = "v1alpha1";
+
+  @Override
+  protected LogPipelineSpec initSpec() {
+    return new LogPipelineSpec();
+  }
+
+  @Override
+  protected LogPipelineStatus initStatus() {
+    return new LogPipelineStatus();
+  }
+}

@@ -1,0 +1,99 @@
+package io.logpipeline.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What the operator observed at its last reconcile; computed whole each time, never accumulated. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class LogPipelineStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Pending, Progressing, Ready, Degraded, Failed, Paused or Deleting.")
+  private Phase phase;
+
+  @JsonPropertyDescription("Valid, ShipperReady, BufferReady, IndexerReady, IndexTemplateReady and Ready, with reasons and messages.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Filebeat pods ready/desired, for kubectl get.")
+  private String shippers;
+
+  @JsonPropertyDescription("Logstash pods ready/desired, for kubectl get.")
+  private String indexers;
+
+  @JsonPropertyDescription("The Filebeat DaemonSet's pods.")
+  private ShipperStatus shipper;
+
+  @JsonPropertyDescription("The Kafka topic.")
+  private BufferStatus buffer;
+
+  @JsonPropertyDescription("The Logstash pods.")
+  private IndexerStatus indexer;
+
+  @JsonPropertyDescription("The index template.")
+  private IndexTemplateStatus indexTemplate;
+
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+  public Phase getPhase() { return phase; }
+  public void setPhase(Phase phase) { this.phase = phase; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+  public String getShippers() { return shippers; }
+  public void setShippers(String shippers) { this.shippers = shippers; }
+  public String getIndexers() { return indexers; }
+  public void setIndexers(String indexers) { this.indexers = indexers; }
+  public ShipperStatus getShipper() { return shipper; }
+  public void setShipper(ShipperStatus shipper) { this.shipper = shipper; }
+  public BufferStatus getBuffer() { return buffer; }
+  public void setBuffer(BufferStatus buffer) { this.buffer = buffer; }
+  public IndexerStatus getIndexer() { return indexer; }
+  public void setIndexer(IndexerStatus indexer) { this.indexer = indexer; }
+  public IndexTemplateStatus getIndexTemplate() { return indexTemplate; }
+  public void setIndexTemplate(IndexTemplateStatus indexTemplate) { this.indexTemplate = indexTemplate; }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LogPipelineStatus s
+        && Objects.equals(observedGeneration, s.observedGeneration)
+        && phase == s.phase
+        && Objects.equals(conditions, s.conditions)
+        && Objects.equals(shippers, s.shippers)
+        && Objects.equals(indexers, s.indexers)
+        && Objects.equals(shipper, s.shipper)
+        && Objects.equals(buffer, s.buffer)
+        && Objects.equals(indexer, s.indexer)
+        && Objects.equals(indexTemplate, s.indexTemplate);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, phase, conditions, shippers, indexers, shipper, buffer,
+        indexer, indexTemplate);
+  }
+
+  /** Filebeat pods: how many nodes should run one, how many are ready. */
+  public record ShipperStatus(
+      @JsonPropertyDescription("Nodes that should run Filebeat.") int desired,
+      @JsonPropertyDescription("Nodes where Filebeat is ready.") int ready) {}
+
+  /** The Kafka topic as provisioned. */
+  public record BufferStatus(
+      @JsonPropertyDescription("Kafka topic name.") String topic,
+      @JsonPropertyDescription("Partitions of the topic.") int partitions) {}
+
+  /** Logstash pods: desired and ready. */
+  public record IndexerStatus(
+      @JsonPropertyDescription("Desired Logstash pods.") int replicas,
+      @JsonPropertyDescription("Ready Logstash pods.") int ready) {}
+
+  /** The index template as provisioned. */
+  public record IndexTemplateStatus(
+      @JsonPropertyDescription("Name of the index template.") String name) {}
+}

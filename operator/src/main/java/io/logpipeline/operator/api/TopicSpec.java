@@ -1,0 +1,55 @@
+package io.logpipeline.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The Kafka topic: size, durability and retention. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TopicSpec {
+
+  /** Kafka topic name. */
+  @Pattern("^[a-zA-Z0-9._-]{1,249}$")
+  @JsonPropertyDescription("Kafka topic name (letters, digits, '.', '_', '-'; at most 249). Default: logs.<namespace>.<name>.")
+  private String name;
+
+  /** Partitions; bounds the useful indexer parallelism. */
+  @Min(1)
+  @Default("6")
+  @JsonPropertyDescription("Number of partitions. Bounds how many Logstash consumers can work in parallel; can only grow.")
+  private int partitions = 6;
+
+  /** Replication factor. */
+  @Min(1)
+  @Max(32767)
+  @Default("3")
+  @JsonPropertyDescription("Replication factor. With 3 or more, min.insync.replicas defaults to 2 so an acknowledged event survives a broker loss.")
+  private int replicas = 3;
+
+  /** How long events stay in the topic. */
+  @Pattern("^[0-9]+(ms|s|m|h|d|w)$")
+  @Default("7d")
+  @JsonPropertyDescription("How long events stay in the topic (becomes retention.ms); long enough to outlast an indexing outage. A number and a unit: ms, s, m, h, d or w.")
+  private String retention = "7d";
+
+  /** Any other topic config. */
+  @JsonPropertyDescription("Any other Kafka topic config, e.g. max.message.bytes; overrides the operator's defaults.")
+  private Map<String, String> config = new LinkedHashMap<>();
+
+  public String getName() { return name; }
+  public void setName(String name) { this.name = name; }
+  public int getPartitions() { return partitions; }
+  public void setPartitions(int partitions) { this.partitions = partitions; }
+  public int getReplicas() { return replicas; }
+  public void setReplicas(int replicas) { this.replicas = replicas; }
+  public String getRetention() { return retention; }
+  public void setRetention(String retention) { this.retention = retention; }
+  public Map<String, String> getConfig() { return config; }
+  public void setConfig(Map<String, String> config) { this.config = config; }
+}

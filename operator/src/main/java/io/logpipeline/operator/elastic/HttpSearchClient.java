@@ -1,0 +1,304 @@
+package io.logpipeline.operator.elastic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * The {@link SearchClient} that talks HTTP(S) to Elasticsearch or OpenSearch with the JDK's
+ * {@link HttpClient}, trying the configured hosts in order.
+ */
+public final class HttpSearchClient implements SearchClient {
+
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<URI> hosts;
+  private final String authorization;
+  private final Duration requestTimeout;
+  private final HttpClient http;
+
+  /** A client with the default timeouts: 5 s to connect, 15 s for an answer. */
+  public HttpSearchClient(SearchConnection connection) {
+    this(connection, REQUEST_TIMEOUT);
+  }
+
+  /**
+   * A client that waits at most {@code requestTimeout} for each host's answer.
+   *
+   * @throws IllegalArgumentException when a host is not an http(s) URL, carries credentials, or
+   *     {@code caPem} holds no readable certificate
+   */
+  public HttpSearchClient(SearchConnection connection, Duration requestTimeout) {
+    for (URI host : connection.hosts()) {
+      // The URL ends up in every error message; credentials go in username/password only.
+      if (host.getUserInfo() != null) {
+        throw new IllegalArgumentException("a host URL must not carry credentials");
+      }
+      if (!"http".equals(host.getScheme()) && !"https".equals(host.getScheme())) {
+        throw new IllegalArgumentException("host " + host + " is not an http or https URL");
+      }
+    }
+    this.hosts = connection.hosts();
+    this.authorization = connection.username() == null ? null : "Basic " + Base64.getEncoder()
+        .encodeToString((connection.username() + ":" + nullToEmpty(connection.password()))
+            .getBytes(StandardCharsets.UTF_8));
+    this.requestTimeout = requestTimeout;
+    // Elasticsearch serves HTTP/1.1 only; the JDK's h2c upgrade attempt would just add headers
+    // that some proxies in front of it mishandle.
+    HttpClient.Builder builder = HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(CONNECT_TIMEOUT);
+    if (connection.insecureSkipVerify() || connection.caPem() != null) {
+      builder.sslContext(sslContext(connection));
+    }
+    this.http = builder.build();
+  }
+
+  @Override
+  public Optional<ObjectNode> getIndexTemplate(String name) throws SearchException {
+    Answer answer = send("GET", templatePath(name), null, true);
+    if (answer.status() == 404) {
+      return Optional.empty();
+    }
+    // A name may be a wildcard pattern server-side, so the answer is a list: pick ours.
+    for (JsonNode entry : answer.json().path("index_templates")) {
+      if (name.equals(entry.path("name").asText())
+          && entry.get("index_template") instanceof ObjectNode template) {
+        return Optional.of(template);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void putIndexTemplate(String name, ObjectNode body) throws SearchException {
+    send("PUT", templatePath(name), body, false);
+  }
+
+  @Override
+  public boolean deleteIndexTemplate(String name) throws SearchException {
+    return send("DELETE", templatePath(name), null, true).status() != 404;
+  }
+
+  @Override
+  public void close() {
+    // HttpClient is AutoCloseable only from Java 21; on 17 its threads end when it is unreachable.
+  }
+
+  private static String templatePath(String name) {
+    // URLEncoder is for forms: its "+" for a space would be a literal plus in a path.
+    String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    return "/_index_template/" + encoded;
+  }
+
+  /**
+   * Sends the request to the first host that answers and classifies the status. A 404 goes back to
+   * a caller that said what absence means; for the others it is a rejection (a wrong URL prefix, or
+   * a server too old for composable templates). Every call here is idempotent, so a host that
+   * failed mid-request can safely be retried on the next one.
+   */
+  private Answer send(String method, String path, ObjectNode body, boolean absentAllowed)
+      throws SearchException {
+    IOException lastFailure = null;
+    for (URI host : hosts) {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stripSlash(host) + path))
+          .timeout(requestTimeout)
+          .header("Accept", "application/json");
+      if (authorization != null) {
+        request.header("Authorization", authorization);
+      }
+      if (body != null) {
+        request.header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+      } else {
+        request.method(method, HttpRequest.BodyPublishers.noBody());
+      }
+      HttpResponse<String> response;
+      try {
+        response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        lastFailure = e;
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SearchException(SearchException.Reason.Unreachable,
+            "interrupted while calling " + host, e);
+      }
+      return classify(host, method + " " + path, response, absentAllowed);
+    }
+    String tried = hosts.stream().map(URI::toString).collect(Collectors.joining(", "));
+    throw new SearchException(SearchException.Reason.Unreachable,
+        "cannot reach " + tried + ": " + describe(lastFailure), lastFailure);
+  }
+
+  private static Answer classify(
+      URI host, String call, HttpResponse<String> response, boolean absentAllowed)
+      throws SearchException {
+    int status = response.statusCode();
+    if (status / 100 == 2 || (status == 404 && absentAllowed)) {
+      return new Answer(host, status, response.body());
+    }
+    SearchException.Reason reason = status == 401 || status == 403
+        ? SearchException.Reason.Unauthorized
+        : status / 100 == 4 ? SearchException.Reason.Rejected : SearchException.Reason.ServerError;
+    throw new SearchException(reason,
+        host + " answered " + status + " to " + call + ": " + errorText(response.body()));
+  }
+
+  /**
+   * The server's own explanation, {@code type: reason}. Elastic nests the useful part: "template
+   * after composition is invalid" is caused by "invalid composite mappings", caused by "No handler
+   * for type [x]", so the innermost cause is added too.
+   */
+  private static String errorText(String body) {
+    JsonNode error;
+    try {
+      error = JSON.readTree(body).path("error");
+    } catch (IOException notJson) {
+      return abbreviate(body);
+    }
+    if (error.isTextual()) {
+      return error.asText();
+    }
+    if (!error.has("type") && !error.has("reason")) {
+      return abbreviate(body);
+    }
+    JsonNode innermost = error;
+    while (innermost.has("caused_by")) {
+      innermost = innermost.get("caused_by");
+    }
+    String text = describeError(error);
+    return innermost == error ? text : text + " (caused by " + describeError(innermost) + ")";
+  }
+
+  private static String describeError(JsonNode error) {
+    return error.path("type").asText("") + ": " + error.path("reason").asText("");
+  }
+
+  private static String abbreviate(String body) {
+    String flat = body.strip().replaceAll("\\s+", " ");
+    if (flat.isEmpty()) {
+      return "(empty body)";
+    }
+    return flat.length() <= 300 ? flat : flat.substring(0, 300) + "...";
+  }
+
+  /**
+   * The JDK 17 client throws a ConnectException without a message for a refused connection or an
+   * unknown host name; the kind of failure is only in the exception classes.
+   */
+  private static String describe(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return t.getMessage();
+      }
+      if (t instanceof UnresolvedAddressException) {
+        return "unknown host name";
+      }
+    }
+    return failure instanceof ConnectException
+        ? "connection refused" : failure.getClass().getSimpleName();
+  }
+
+  private static String stripSlash(URI host) {
+    String s = host.toString();
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static SSLContext sslContext(SearchConnection connection) {
+    try {
+      TrustManager[] trust;
+      if (connection.insecureSkipVerify()) {
+        trust = new TrustManager[] {new TrustEverything()};
+      } else {
+        Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509")
+            .generateCertificates(new ByteArrayInputStream(
+                connection.caPem().getBytes(StandardCharsets.US_ASCII)));
+        if (certificates.isEmpty()) {
+          throw new IllegalArgumentException("caPem holds no PEM certificate");
+        }
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        int i = 0;
+        for (Certificate certificate : certificates) {
+          store.setCertificateEntry("ca-" + i++, certificate);
+        }
+        TrustManagerFactory factory =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        trust = factory.getTrustManagers();
+      }
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust, null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException(
+          "caPem cannot be read as PEM certificates: " + e.getMessage(), e);
+    }
+  }
+
+  /** A response the caller has to interpret: 2xx, or 404. */
+  private record Answer(URI host, int status, String body) {
+
+    JsonNode json() throws SearchException {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new SearchException(SearchException.Reason.ServerError,
+            host + " answered " + status + " with a body that is not JSON: " + abbreviate(body), e);
+      }
+    }
+  }
+
+  /**
+   * Accepts any certificate. It must be an X509ExtendedTrustManager: the JDK wraps a plain
+   * X509TrustManager in one that still checks the host name, and the HttpClient offers no other
+   * switch for that than a JVM-wide system property.
+   */
+  private static final class TrustEverything extends X509ExtendedTrustManager {
+    @Override public void checkClientTrusted(X509Certificate[] chain, String auth, Socket s) { }
+    @Override public void checkServerTrusted(X509Certificate[] chain, String auth, Socket s) { }
+    @Override public void checkClientTrusted(X509Certificate[] chain, String auth, SSLEngine e) { }
+    @Override public void checkServerTrusted(X509Certificate[] chain, String auth, SSLEngine e) { }
+    @Override public void checkClientTrusted(X509Certificate[] chain, String auth) { }
+    @Override public void checkServerTrusted(X509Certificate[] chain, String auth) { }
+    @Override public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}

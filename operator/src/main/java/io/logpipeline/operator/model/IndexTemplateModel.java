@@ -1,0 +1,110 @@
+package io.logpipeline.operator.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logpipeline.operator.api.TemplateSpec;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The composable index template ({@code PUT _index_template/<index>}), the same body for
+ * Elasticsearch 7.8+, 8, 9 and OpenSearch 1 and 2. It must exist before the first document, or
+ * the cluster guesses mappings that cannot be changed later.
+ */
+public final class IndexTemplateModel {
+
+  /** Key in the template's {@code _meta} with the hash of the rest of the body. */
+  public static final String HASH_KEY = "hash";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private IndexTemplateModel() {}
+
+  /** The mappings every pipeline starts from; the user's mappings are merged over them. */
+  public static ObjectNode defaultMappings() {
+    ObjectNode mappings = F.objectNode();
+    ArrayNode dynamic = mappings.putArray("dynamic_templates");
+    // Kubernetes metadata (names, labels, annotations) is matched exactly, never analysed.
+    ObjectNode kubernetes = dynamic.addObject().putObject("kubernetes_keywords");
+    kubernetes.put("path_match", "kubernetes.*");
+    kubernetes.put("match_mapping_type", "string");
+    kubernetes.putObject("mapping").put("type", "keyword").put("ignore_above", 1024);
+    ObjectNode properties = mappings.putObject("properties");
+    properties.putObject("@timestamp").put("type", "date");
+    properties.putObject("message").put("type", "text");
+    return mappings;
+  }
+
+  /** The template body with {@code _meta.hash}, which tells whether the stored one is current. */
+  public static ObjectNode body(Pipeline p) {
+    TemplateSpec t = Objects.requireNonNullElseGet(
+        p.spec().getElasticsearch().getTemplate(), TemplateSpec::new);
+    ObjectNode body = F.objectNode();
+    ArrayNode patterns = body.putArray("index_patterns");
+    if (t.isDataStream()) {
+      patterns.add(p.index());
+    } else {
+      patterns.add(p.index() + "-*");
+    }
+    body.put("priority", t.getPriority());
+    ObjectNode template = body.putObject("template");
+    ObjectNode settings = template.putObject("settings");
+    settings.put("number_of_shards", t.getShards());
+    settings.put("number_of_replicas", t.getReplicas());
+    if (t.getSettings() != null && t.getSettings().isObject()) {
+      merge(settings, (ObjectNode) t.getSettings());
+    }
+    ObjectNode mappings = defaultMappings();
+    if (t.getMappings() != null && t.getMappings().isObject()) {
+      merge(mappings, (ObjectNode) t.getMappings());
+    }
+    template.set("mappings", mappings);
+    if (t.isDataStream()) {
+      body.putObject("data_stream");
+    }
+    ObjectNode meta = body.putObject("_meta");
+    meta.put("managed_by", Pipeline.MANAGED_BY);
+    meta.put("logpipeline", p.namespace() + "/" + p.name());
+    meta.put(HASH_KEY, hash(body));
+    return body;
+  }
+
+  /** Hash of everything but {@code _meta}: equal hashes mean equal templates. */
+  public static String hash(ObjectNode body) {
+    ObjectNode copy = body.deepCopy();
+    copy.remove("_meta");
+    try {
+      return Names.hash(JSON.writeValueAsString(copy), 16);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The hash the stored template carries, or null when it was not written by this operator. */
+  public static String storedHash(JsonNode stored) {
+    JsonNode hash = stored.path("_meta").path(HASH_KEY);
+    return hash.isTextual() ? hash.asText() : null;
+  }
+
+  /**
+   * Merges {@code over} into {@code base}: objects merge key by key, anything else (arrays
+   * included) replaces. Dynamic templates are an array, so a user's list replaces the defaults.
+   */
+  static void merge(ObjectNode base, ObjectNode over) {
+    Iterator<Map.Entry<String, JsonNode>> fields = over.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> e = fields.next();
+      JsonNode existing = base.get(e.getKey());
+      if (existing instanceof ObjectNode existingObject && e.getValue() instanceof ObjectNode o) {
+        merge(existingObject, o);
+      } else {
+        base.set(e.getKey(), e.getValue().deepCopy());
+      }
+    }
+  }
+}

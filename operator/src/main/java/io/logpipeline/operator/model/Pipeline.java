@@ -1,0 +1,283 @@
+package io.logpipeline.operator.model;
+
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.logpipeline.operator.api.Flavor;
+import io.logpipeline.operator.api.LogPipeline;
+import io.logpipeline.operator.api.LogPipelineSpec;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A LogPipeline after defaulting and validation: the one value every model function reads. Built
+ * once per reconcile by {@link #resolve(LogPipeline)}; when that throws, nothing is written.
+ *
+ * @param resource the LogPipeline as the user wrote it (its spec is read, never changed)
+ * @param instance the app.kubernetes.io/instance label value (the name, shortened when too long)
+ * @param topicName the Kafka topic name
+ * @param topicResourceName the KafkaTopic's metadata.name (a Kubernetes name for the topic)
+ * @param kafkaNamespace where the KafkaTopic lives
+ * @param bootstrapServers Kafka bootstrap address for Filebeat and Logstash
+ * @param retentionMs the topic's retention.ms
+ * @param index the index or data stream name
+ * @param hosts the search cluster's base URLs
+ */
+public record Pipeline(
+    LogPipeline resource,
+    String instance,
+    String topicName,
+    String topicResourceName,
+    String kafkaNamespace,
+    String bootstrapServers,
+    long retentionMs,
+    String index,
+    List<URI> hosts) {
+
+  public static final String MANAGED_BY = "logpipeline-operator";
+  public static final String LABEL_NAME = "app.kubernetes.io/name";
+  public static final String LABEL_INSTANCE = "app.kubernetes.io/instance";
+  public static final String LABEL_COMPONENT = "app.kubernetes.io/component";
+  public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String LABEL_PART_OF = "app.kubernetes.io/part-of";
+  /** Namespace of the owning LogPipeline, on objects outside it (cluster-scoped, other namespace). */
+  public static final String LABEL_OWNER_NAMESPACE = "logpipeline.io/namespace";
+  /** Hash of a pod's configuration on its pod template: a config change rolls the pods. */
+  public static final String CONFIG_HASH_ANNOTATION = "logpipeline.io/config-hash";
+
+  public static final String COMPONENT_SHIPPER = "shipper";
+  public static final String COMPONENT_BUFFER = "buffer";
+  public static final String COMPONENT_INDEXER = "indexer";
+
+  private static final Pattern RETENTION = Pattern.compile("^([0-9]+)(ms|s|m|h|d|w)$");
+  private static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
+  private static final Pattern INDEX = Pattern.compile("^[a-z0-9][a-z0-9._-]*$");
+
+  public LogPipelineSpec spec() {
+    return resource.getSpec();
+  }
+
+  public String name() {
+    return resource.getMetadata().getName();
+  }
+
+  public String namespace() {
+    return resource.getMetadata().getNamespace();
+  }
+
+  public Flavor flavor() {
+    return Objects.requireNonNullElse(spec().getElasticsearch().getFlavor(), Flavor.ELASTICSEARCH);
+  }
+
+  /** Name of the Filebeat ConfigMap, ServiceAccount and DaemonSet. */
+  public String shipperName() {
+    return Names.child(name(), "filebeat", Names.WORKLOAD_NAME_MAX);
+  }
+
+  /** Name of the cluster-scoped ClusterRole and ClusterRoleBinding; unique across namespaces. */
+  public String shipperClusterRoleName() {
+    return Names.child("logpipeline-" + namespace() + "-" + name(), "filebeat", Names.SUBDOMAIN_MAX);
+  }
+
+  /** Name of the Logstash ConfigMap, Deployment and Service. */
+  public String indexerName() {
+    return Names.child(name(), "logstash", Names.WORKLOAD_NAME_MAX);
+  }
+
+  /** Name of the index template. */
+  public String templateName() {
+    return index;
+  }
+
+  /** Kafka consumer group shared by this pipeline's Logstash replicas. */
+  public String consumerGroup() {
+    return "logpipeline." + namespace() + "." + name();
+  }
+
+  /** The recommended labels of one component's objects. */
+  public Map<String, String> labels(String component, String product) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(LABEL_NAME, product);
+    labels.put(LABEL_INSTANCE, instance);
+    labels.put(LABEL_COMPONENT, component);
+    labels.put(LABEL_PART_OF, "logpipeline");
+    labels.put(LABEL_MANAGED_BY, MANAGED_BY);
+    return labels;
+  }
+
+  /** The labels a workload selects its pods by; never changes for a pipeline. */
+  public Map<String, String> selectorLabels(String product) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(LABEL_NAME, product);
+    labels.put(LABEL_INSTANCE, instance);
+    return labels;
+  }
+
+  /** Metadata of a namespaced object in the pipeline's namespace. */
+  public ObjectMeta metadata(String name, String component, String product) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(namespace())
+        .withLabels(labels(component, product))
+        .build();
+  }
+
+  /**
+   * Defaults and checks the spec. Every problem found is reported, not only the first, so a user
+   * fixes them in one round.
+   */
+  public static Pipeline resolve(LogPipeline lp) throws InvalidSpecException {
+    List<SpecProblem> problems = new ArrayList<>();
+    LogPipelineSpec spec = lp.getSpec();
+    String ns = lp.getMetadata().getNamespace();
+    String name = lp.getMetadata().getName();
+    if (spec == null) {
+      throw new InvalidSpecException(List.of(new SpecProblem("spec", "is required")));
+    }
+    if (spec.getKafka() == null || blank(spec.getKafka().getCluster())) {
+      problems.add(new SpecProblem("spec.kafka.cluster",
+          "is required: the name of the Strimzi Kafka resource that holds the topic"));
+    }
+    if (spec.getElasticsearch() == null || spec.getElasticsearch().getHosts() == null
+        || spec.getElasticsearch().getHosts().isEmpty()) {
+      problems.add(new SpecProblem("spec.elasticsearch.hosts",
+          "is required: at least one URL such as https://es-http.elastic.svc:9200"));
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(problems);
+    }
+
+    var kafka = spec.getKafka();
+    var topic = kafka.getTopic() != null ? kafka.getTopic() : new io.logpipeline.operator.api.TopicSpec();
+    String kafkaNamespace = blank(kafka.getNamespace()) ? ns : kafka.getNamespace();
+    String bootstrap = blank(kafka.getBootstrapServers())
+        ? kafka.getCluster() + "-kafka-bootstrap." + kafkaNamespace + ".svc:9092"
+        : kafka.getBootstrapServers().trim();
+    String topicName = blank(topic.getName()) ? "logs." + ns + "." + name : topic.getName();
+    if (!TOPIC.matcher(topicName).matches()) {
+      problems.add(new SpecProblem("spec.kafka.topic.name", "'" + topicName
+          + "' is not a Kafka topic name: use 1 to 249 letters, digits, '.', '_' or '-'"));
+    }
+    if (topic.getPartitions() < 1) {
+      problems.add(new SpecProblem("spec.kafka.topic.partitions", "must be at least 1"));
+    }
+    if (topic.getReplicas() < 1 || topic.getReplicas() > 32767) {
+      problems.add(new SpecProblem("spec.kafka.topic.replicas", "must be between 1 and 32767"));
+    }
+    long retentionMs = 0;
+    Matcher m = RETENTION.matcher(Objects.requireNonNullElse(topic.getRetention(), "7d"));
+    if (m.matches()) {
+      retentionMs = toMillis(Long.parseLong(m.group(1)), m.group(2));
+    } else {
+      problems.add(new SpecProblem("spec.kafka.topic.retention", "'" + topic.getRetention()
+          + "' is not a duration: use a number and a unit (ms, s, m, h, d, w), e.g. 7d"));
+    }
+
+    List<URI> hosts = new ArrayList<>();
+    List<String> hostSpecs = spec.getElasticsearch().getHosts();
+    for (int i = 0; i < hostSpecs.size(); i++) {
+      String h = hostSpecs.get(i);
+      try {
+        URI uri = URI.create(h == null ? "" : h.trim());
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            || uri.getHost() == null || h.contains("\"") || h.contains("\\")) {
+          throw new IllegalArgumentException();
+        }
+        hosts.add(uri);
+      } catch (IllegalArgumentException e) {
+        problems.add(new SpecProblem("spec.elasticsearch.hosts[" + i + "]", "'" + h
+            + "' is not a URL: use http(s)://host:port, e.g. https://es-http.elastic.svc:9200"));
+      }
+    }
+    String index = blank(spec.getElasticsearch().getIndex())
+        ? "logs-" + ns + "-" + name
+        : spec.getElasticsearch().getIndex();
+    if (!INDEX.matcher(index).matches() || index.length() > 255) {
+      problems.add(new SpecProblem("spec.elasticsearch.index", "'" + index
+          + "' is not an index name: use lowercase letters, digits, '.', '_' or '-', starting"
+          + " with a letter or digit"));
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidSpecException(problems);
+    }
+    return new Pipeline(lp, Names.labelValue(name), topicName, topicResourceName(topicName),
+        kafkaNamespace, bootstrap, retentionMs, index, List.copyOf(hosts));
+  }
+
+  /**
+   * The pipeline as far as deletion needs it. A spec made invalid after provisioning must not
+   * block deletion: names fall back to their defaults, hosts to those that parse (possibly none,
+   * and then the index template cannot be reached).
+   */
+  public static Pipeline forCleanup(LogPipeline lp) {
+    try {
+      return resolve(lp);
+    } catch (InvalidSpecException e) {
+      String ns = lp.getMetadata().getNamespace();
+      String name = lp.getMetadata().getName();
+      LogPipelineSpec spec = lp.getSpec() == null ? new LogPipelineSpec() : lp.getSpec();
+      var kafka = spec.getKafka() == null ? new io.logpipeline.operator.api.KafkaSpec() : spec.getKafka();
+      String topicName = kafka.getTopic() != null && kafka.getTopic().getName() != null
+          && TOPIC.matcher(kafka.getTopic().getName()).matches()
+          ? kafka.getTopic().getName() : "logs." + ns + "." + name;
+      String kafkaNamespace = blank(kafka.getNamespace()) ? ns : kafka.getNamespace();
+      List<URI> hosts = new ArrayList<>();
+      var es = spec.getElasticsearch();
+      if (es != null && es.getHosts() != null) {
+        for (String h : es.getHosts()) {
+          try {
+            URI uri = URI.create(h.trim());
+            if (uri.getHost() != null) {
+              hosts.add(uri);
+            }
+          } catch (RuntimeException ignored) {
+            // an unparsable host cannot be cleaned up
+          }
+        }
+      }
+      String index = es != null && es.getIndex() != null && INDEX.matcher(es.getIndex()).matches()
+          ? es.getIndex() : "logs-" + ns + "-" + name;
+      return new Pipeline(lp, Names.labelValue(name), topicName, topicResourceName(topicName),
+          kafkaNamespace, "", 0, index, List.copyOf(hosts));
+    }
+  }
+
+  /**
+   * KafkaTopic metadata.name for a Kafka topic name: the name itself when Kubernetes accepts it,
+   * else a lowercase form with a hash, the Kafka name then going to spec.topicName.
+   */
+  static String topicResourceName(String topicName) {
+    if (topicName.matches("^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")) {
+      return topicName;
+    }
+    String clean = topicName.toLowerCase().replaceAll("[^a-z0-9.-]", "-")
+        .replaceAll("^[^a-z0-9]+", "").replaceAll("[^a-z0-9]+$", "");
+    String hash = Names.hash(topicName, 8);
+    if (clean.length() > 200) {
+      clean = clean.substring(0, 200);
+    }
+    return clean.isEmpty() ? "topic-" + hash : clean + "-" + hash;
+  }
+
+  private static long toMillis(long n, String unit) {
+    return switch (unit) {
+      case "ms" -> n;
+      case "s" -> n * 1000L;
+      case "m" -> n * 60_000L;
+      case "h" -> n * 3_600_000L;
+      case "d" -> n * 86_400_000L;
+      case "w" -> n * 604_800_000L;
+      default -> throw new IllegalArgumentException(unit);
+    };
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+}

@@ -1,0 +1,27 @@
+package io.logpipeline.operator.model;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+import java.util.List;
+
+/**
+ * Everything one pipeline provisions, in pipeline order, from the same functions the
+ * reconciler's dependents apply. At apply time the operator adds only bookkeeping metadata:
+ * owner references (or, outside the pipeline's namespace, owner annotations).
+ */
+public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode indexTemplate) {
+
+  public static Render of(Pipeline p) {
+    return new Render(p, List.of(
+        ShipperModel.configMap(p),
+        ShipperModel.serviceAccount(p),
+        ShipperModel.clusterRole(p),
+        ShipperModel.clusterRoleBinding(p),
+        ShipperModel.daemonSet(p),
+        BufferModel.kafkaTopic(p),
+        IndexerModel.configMap(p),
+        IndexerModel.deployment(p),
+        IndexerModel.service(p)), IndexTemplateModel.body(p));
+  }
+}

@@ -1,0 +1,133 @@
+package io.logpipeline.operator.reconciler;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
+import io.logpipeline.operator.api.CredentialsSecretRef;
+import io.logpipeline.operator.api.DeletionPolicy;
+import io.logpipeline.operator.api.LogPipeline;
+import io.logpipeline.operator.api.SecretKeySpec;
+import io.logpipeline.operator.api.TlsSpec;
+import io.logpipeline.operator.elastic.SearchClient;
+import io.logpipeline.operator.elastic.SearchConnection;
+import io.logpipeline.operator.elastic.SearchException;
+import io.logpipeline.operator.model.IndexTemplateModel;
+import io.logpipeline.operator.model.Pipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+
+/**
+ * The index template in Elasticsearch or OpenSearch: an external dependent. Each reconcile reads
+ * the stored template and writes it only when its {@code _meta.hash} differs from the desired
+ * body's, which is robust to how each product normalises settings when it stores them.
+ */
+public class IndexTemplateDependent
+    implements DependentResource<IndexTemplateDependent.State, LogPipeline>, Deleter<LogPipeline> {
+
+  /** What the operator knows of a stored template: its name and the hash it carries. */
+  public record State(String name, String hash) {}
+
+  @Override
+  public Class<State> resourceType() {
+    return State.class;
+  }
+
+  @Override
+  public ReconcileResult<State> reconcile(LogPipeline primary, Context<LogPipeline> context) {
+    Pipeline p = PipelineContext.pipeline(context);
+    ObjectNode desired = IndexTemplateModel.body(p);
+    State desiredState = new State(p.templateName(), IndexTemplateModel.storedHash(desired));
+    SearchClient client = client(p, context);
+    try {
+      Optional<ObjectNode> stored = client.getIndexTemplate(p.templateName());
+      if (stored.isPresent()) {
+        String owner = stored.get().path("_meta").path("logpipeline").asText(null);
+        String self = p.namespace() + "/" + p.name();
+        if (owner != null && !owner.equals(self)) {
+          throw new StageException("Conflict", "index template " + p.templateName()
+              + " belongs to LogPipeline " + owner + "; choose another spec.elasticsearch.index");
+        }
+        if (desiredState.hash().equals(IndexTemplateModel.storedHash(stored.get()))) {
+          return ReconcileResult.noOperation(desiredState);
+        }
+      }
+      client.putIndexTemplate(p.templateName(), desired);
+      return stored.isPresent()
+          ? ReconcileResult.resourceUpdated(desiredState)
+          : ReconcileResult.resourceCreated(desiredState);
+    } catch (SearchException e) {
+      throw new StageException(e.reason().name(), e.getMessage(), e);
+    }
+  }
+
+  /** Removes the template under {@code deletionPolicy: Delete}; documents are never touched. */
+  @Override
+  public void delete(LogPipeline primary, Context<LogPipeline> context) {
+    Pipeline p = PipelineContext.pipeline(context);
+    if (p.spec().getDeletionPolicy() == DeletionPolicy.Retain || p.hosts().isEmpty()) {
+      return;
+    }
+    SearchClient client = client(p, context);
+    try {
+      Optional<ObjectNode> stored = client.getIndexTemplate(p.templateName());
+      String owner = stored.map(s -> s.path("_meta").path("logpipeline").asText(null)).orElse(null);
+      if (stored.isPresent() && (owner == null || owner.equals(p.namespace() + "/" + p.name()))) {
+        client.deleteIndexTemplate(p.templateName());
+      }
+    } catch (SearchException e) {
+      throw new StageException(e.reason().name(), e.getMessage(), e);
+    }
+  }
+
+  private static SearchClient client(Pipeline p, Context<LogPipeline> context) {
+    return PipelineContext.searchClients(context).client(connection(p, context));
+  }
+
+  /** Reads the referenced Secrets now, so a rotated password is used at the next reconcile. */
+  static SearchConnection connection(Pipeline p, Context<LogPipeline> context) {
+    var es = p.spec().getElasticsearch();
+    String username = null;
+    String password = null;
+    CredentialsSecretRef creds = es.getCredentialsSecret();
+    if (creds != null) {
+      Secret secret = secret(p, context, creds.getName(), "spec.elasticsearch.credentialsSecret.name");
+      username = value(secret, creds.getUsernameKey(), "spec.elasticsearch.credentialsSecret.usernameKey");
+      password = value(secret, creds.getPasswordKey(), "spec.elasticsearch.credentialsSecret.passwordKey");
+    }
+    String ca = null;
+    TlsSpec tls = es.getTls();
+    if (tls != null && tls.getCaSecret() != null) {
+      SecretKeySpec ref = tls.getCaSecret();
+      ca = value(secret(p, context, ref.getName(), "spec.elasticsearch.tls.caSecret.name"),
+          ref.getKey(), "spec.elasticsearch.tls.caSecret.key");
+    }
+    return new SearchConnection(p.hosts(), username, password, ca,
+        tls != null && tls.isInsecureSkipVerify());
+  }
+
+  private static Secret secret(Pipeline p, Context<LogPipeline> context, String name, String field) {
+    Secret secret = context.getClient().secrets().inNamespace(p.namespace()).withName(name).get();
+    if (secret == null) {
+      throw new StageException("SecretNotFound", "Secret " + name + " (" + field
+          + ") does not exist in namespace " + p.namespace() + ": create it or fix the name");
+    }
+    return secret;
+  }
+
+  private static String value(Secret secret, String key, String field) {
+    String encoded = secret.getData() == null ? null : secret.getData().get(key);
+    if (encoded == null && secret.getStringData() != null) {
+      return secret.getStringData().get(key);
+    }
+    if (encoded == null) {
+      throw new StageException("SecretKeyNotFound", "Secret " + secret.getMetadata().getName()
+          + " has no key '" + key + "' (" + field + "): add it or fix the key");
+    }
+    return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+  }
+}

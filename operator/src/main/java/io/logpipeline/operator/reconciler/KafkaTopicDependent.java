@@ -1,0 +1,38 @@
+package io.logpipeline.operator.reconciler;
+
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDNoGCKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.logpipeline.operator.api.DeletionPolicy;
+import io.logpipeline.operator.api.LogPipeline;
+import io.logpipeline.operator.model.BufferModel;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+
+/**
+ * The Strimzi KafkaTopic. It lives where the Topic Operator watches, often another namespace, and
+ * under {@code deletionPolicy: Retain} it must outlive the LogPipeline; so it never carries an
+ * owner reference and the finalizer decides its fate.
+ */
+@KubernetesDependent(informer = @Informer(
+    namespaces = Constants.WATCH_ALL_NAMESPACES, labelSelector = Selectors.BUFFER))
+public class KafkaTopicDependent extends CRUDNoGCKubernetesDependentResource<KafkaTopic, LogPipeline> {
+
+  public KafkaTopicDependent() {
+    super(KafkaTopic.class);
+  }
+
+  @Override
+  protected KafkaTopic desired(LogPipeline primary, Context<LogPipeline> context) {
+    return BufferModel.kafkaTopic(PipelineContext.pipeline(context));
+  }
+
+  @Override
+  public void delete(LogPipeline primary, Context<LogPipeline> context) {
+    if (primary.getSpec().getDeletionPolicy() != DeletionPolicy.Retain) {
+      // Deleting the KafkaTopic makes the Topic Operator delete the topic and its events.
+      super.delete(primary, context);
+    }
+  }
+}

@@ -1,0 +1,284 @@
+package io.logpipeline.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.logpipeline.operator.api.LogPipeline;
+import io.logpipeline.operator.api.LogPipelineStatus;
+import io.logpipeline.operator.elastic.SearchClients;
+import io.logpipeline.operator.model.InvalidSpecException;
+import io.logpipeline.operator.model.Pipeline;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reconciles a LogPipeline: validate, then shipper, buffer, indexer and index template through
+ * the workflow of dependents, then the status computed from what was observed. An invalid or
+ * paused spec writes nothing but the status.
+ */
+@Workflow(explicitInvocation = true, handleExceptionsInReconciler = true, dependents = {
+    // shipper
+    @Dependent(name = "filebeat-config", type = FilebeatConfigMapDependent.class),
+    @Dependent(name = "filebeat-serviceaccount", type = FilebeatServiceAccountDependent.class),
+    @Dependent(name = "filebeat-clusterrole", type = FilebeatClusterRoleDependent.class),
+    @Dependent(name = "filebeat-clusterrolebinding", type = FilebeatClusterRoleBindingDependent.class,
+        dependsOn = {"filebeat-clusterrole", "filebeat-serviceaccount"}),
+    @Dependent(name = "filebeat", type = FilebeatDaemonSetDependent.class,
+        dependsOn = {"filebeat-config", "filebeat-clusterrolebinding"}),
+    // buffer
+    @Dependent(name = "kafka-topic", type = KafkaTopicDependent.class),
+    // indexer
+    @Dependent(name = "logstash-config", type = LogstashConfigMapDependent.class),
+    @Dependent(name = "logstash", type = LogstashDeploymentDependent.class, dependsOn = "logstash-config"),
+    @Dependent(name = "logstash-service", type = LogstashServiceDependent.class),
+    // index template
+    @Dependent(name = "index-template", type = IndexTemplateDependent.class),
+})
+@ControllerConfiguration(name = LogPipelineReconciler.NAME)
+@GradualRetry(maxAttempts = -1, initialInterval = 2_000, intervalMultiplier = 2, maxInterval = 300_000)
+public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<LogPipeline> {
+
+  public static final String NAME = "logpipeline";
+  private static final Logger log = LoggerFactory.getLogger(LogPipelineReconciler.class);
+
+  private final SearchClients searchClients;
+  private final Clock clock;
+  private final Duration templateRecheck;
+
+  /**
+   * @param templateRecheck how often a Ready pipeline's index template is read back, so a
+   *     template deleted or changed by hand in the cluster is put back
+   */
+  public LogPipelineReconciler(SearchClients searchClients, Clock clock, Duration templateRecheck) {
+    this.searchClients = searchClients;
+    this.clock = clock;
+    this.templateRecheck = templateRecheck;
+  }
+
+  @Override
+  public UpdateControl<LogPipeline> reconcile(LogPipeline lp, Context<LogPipeline> context) {
+    Instant now = clock.instant();
+    if (lp.getSpec() != null && lp.getSpec().isPaused()) {
+      return statusUpdate(lp, PipelineHealth.paused(lp, now), context);
+    }
+    Pipeline pipeline;
+    try {
+      pipeline = Pipeline.resolve(lp);
+    } catch (InvalidSpecException e) {
+      log.info("{}/{}: invalid spec, nothing written: {}", namespace(lp), name(lp), e.getMessage());
+      boolean childrenExist = context.getSecondaryResource(DaemonSet.class).isPresent()
+          || context.getSecondaryResource(Deployment.class).isPresent();
+      return statusUpdate(lp, PipelineHealth.invalid(lp, e.problems(), childrenExist, now), context);
+    }
+    PipelineContext.put(context, pipeline, searchClients);
+    var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    var errors = stageErrors(result.getErroredDependents());
+    var observed = new PipelineHealth.Observed(
+        context.getSecondaryResource(DaemonSet.class).orElse(null),
+        context.getSecondaryResource(KafkaTopic.class).orElse(null),
+        context.getSecondaryResource(Deployment.class).orElse(null));
+    LogPipelineStatus status = PipelineHealth.provisioned(lp, pipeline, observed, errors, now);
+    if (!errors.byCondition().isEmpty()) {
+      // The status goes out through updateErrorStatus, and JOSDK retries with backoff.
+      throw new StagesFailedException(status, errors);
+    }
+    return statusUpdate(lp, status, context).rescheduleAfter(templateRecheck);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<LogPipeline> updateErrorStatus(
+      LogPipeline lp, Context<LogPipeline> context, Exception e) {
+    LogPipelineStatus status;
+    if (e instanceof StagesFailedException failed) {
+      failed.errors().byCondition().forEach((type, error) ->
+          log.warn("{}/{}: {} {}: {}", namespace(lp), name(lp), type, error.reason(), error.getMessage()));
+      status = failed.status();
+    } else {
+      log.warn("{}/{}: reconcile failed", namespace(lp), name(lp), e);
+      status = lp.getStatus() == null ? new LogPipelineStatus() : lp.getStatus();
+      status = copyWithReady(lp, status, e);
+    }
+    if (Objects.equals(status, lp.getStatus())) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
+    emitEvents(lp, status, context);
+    lp.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(lp);
+  }
+
+  @Override
+  public DeleteControl cleanup(LogPipeline lp, Context<LogPipeline> context) {
+    Pipeline pipeline = Pipeline.forCleanup(lp);
+    PipelineContext.put(context, pipeline, searchClients);
+    var result = context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
+    if (result.erroredDependentsExist()) {
+      // Keep the finalizer: JOSDK retries the cleanup with backoff until everything is gone.
+      result.getErroredDependents().forEach((dependent, error) -> log.warn(
+          "{}/{}: cleanup of {} failed: {}", namespace(lp), name(lp), dependent.name(), error.getMessage()));
+      result.throwAggregateExceptionIfErrorsPresent();
+    }
+    log.info("{}/{}: deleted", namespace(lp), name(lp));
+    return DeleteControl.defaultDelete();
+  }
+
+  private UpdateControl<LogPipeline> statusUpdate(
+      LogPipeline lp, LogPipelineStatus status, Context<LogPipeline> context) {
+    if (Objects.equals(status, lp.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    emitEvents(lp, status, context);
+    lp.setStatus(status);
+    return UpdateControl.patchStatus(lp);
+  }
+
+  /** A Warning Event for each condition that turned False, or changed its reason, since the last status. */
+  private void emitEvents(LogPipeline lp, LogPipelineStatus status, Context<LogPipeline> context) {
+    var previous = lp.getStatus() == null || lp.getStatus().getConditions() == null
+        ? java.util.List.<io.fabric8.kubernetes.api.model.Condition>of() : lp.getStatus().getConditions();
+    for (var c : status.getConditions()) {
+      if (!"False".equals(c.getStatus()) || PipelineHealth.READY.equals(c.getType())
+          || "Creating".equals(c.getReason()) || c.getReason().endsWith("NotReady")
+          || "WaitingForStrimzi".equals(c.getReason())) {
+        continue;
+      }
+      boolean seenBefore = previous.stream().anyMatch(old -> old.getType().equals(c.getType())
+          && old.getStatus().equals(c.getStatus()) && Objects.equals(old.getReason(), c.getReason()));
+      if (!seenBefore) {
+        event(lp, context, c.getReason(), c.getType() + ": " + c.getMessage());
+      }
+    }
+  }
+
+  private void event(LogPipeline lp, Context<LogPipeline> context, String reason, String message) {
+    String ts = clock.instant().toString();
+    try {
+      context.getClient().v1().events().inNamespace(namespace(lp)).resource(new EventBuilder()
+          .withNewMetadata().withGenerateName(name(lp) + ".").withNamespace(namespace(lp)).endMetadata()
+          .withInvolvedObject(new ObjectReferenceBuilder()
+              .withApiVersion(lp.getApiVersion()).withKind(lp.getKind())
+              .withName(name(lp)).withNamespace(namespace(lp))
+              .withUid(lp.getMetadata().getUid()).build())
+          .withType("Warning")
+          .withReason(reason)
+          .withMessage(message.length() > 1024 ? message.substring(0, 1021) + "..." : message)
+          .withFirstTimestamp(ts).withLastTimestamp(ts).withCount(1)
+          .withNewSource().withComponent("logpipeline-operator").endSource()
+          .withReportingComponent("logpipeline-operator")
+          .build()).create();
+    } catch (KubernetesClientException e) {
+      // An event is a courtesy; failing to record one must not fail the reconcile.
+      log.debug("could not record event on {}/{}: {}", namespace(lp), name(lp), e.getMessage());
+    }
+  }
+
+  private static LogPipelineStatus copyWithReady(LogPipeline lp, LogPipelineStatus old, Exception e) {
+    LogPipelineStatus status = new LogPipelineStatus();
+    status.setObservedGeneration(old.getObservedGeneration());
+    status.setPhase(old.getPhase());
+    status.setShipper(old.getShipper());
+    status.setShippers(old.getShippers());
+    status.setBuffer(old.getBuffer());
+    status.setIndexer(old.getIndexer());
+    status.setIndexers(old.getIndexers());
+    status.setIndexTemplate(old.getIndexTemplate());
+    var conditions = new java.util.ArrayList<>(old.getConditions() == null
+        ? java.util.List.<io.fabric8.kubernetes.api.model.Condition>of() : old.getConditions());
+    conditions.removeIf(c -> PipelineHealth.READY.equals(c.getType()));
+    var ready = PipelineHealth.condition(PipelineHealth.READY, false, "ReconcileError",
+        String.valueOf(e.getMessage()), Objects.requireNonNullElse(lp.getMetadata().getGeneration(), 0L));
+    ready.setLastTransitionTime(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    conditions.add(ready);
+    status.setConditions(conditions);
+    return status;
+  }
+
+  @SuppressWarnings("rawtypes")
+  private static PipelineHealth.StageErrors stageErrors(Map<DependentResource, Exception> errored) {
+    Map<String, StageException> byCondition = new LinkedHashMap<>();
+    errored.forEach((dependent, error) -> byCondition.putIfAbsent(
+        conditionOf(dependent), asStageException(dependent, error)));
+    return new PipelineHealth.StageErrors(byCondition);
+  }
+
+  @SuppressWarnings("rawtypes")
+  private static String conditionOf(DependentResource dependent) {
+    if (dependent instanceof IndexTemplateDependent) {
+      return PipelineHealth.INDEX_TEMPLATE_READY;
+    }
+    if (dependent instanceof KafkaTopicDependent) {
+      return PipelineHealth.BUFFER_READY;
+    }
+    if (dependent.getClass().getSimpleName().startsWith("Logstash")) {
+      return PipelineHealth.INDEXER_READY;
+    }
+    return PipelineHealth.SHIPPER_READY;
+  }
+
+  @SuppressWarnings("rawtypes")
+  private static StageException asStageException(DependentResource dependent, Exception error) {
+    if (error instanceof StageException stage) {
+      return stage;
+    }
+    if (error instanceof KubernetesClientException k) {
+      String what = dependent.resourceType().getSimpleName();
+      if (dependent instanceof KafkaTopicDependent && k.getCode() == 404) {
+        return new StageException("StrimziMissing", "cannot create the KafkaTopic: the Strimzi"
+            + " KafkaTopic CRD (kafka.strimzi.io/v1beta2) is not installed; install Strimzi"
+            + " (https://strimzi.io/quickstarts/) or fix spec.kafka.namespace", k);
+      }
+      return new StageException("ApplyFailed", "cannot apply " + what + ": HTTP " + k.getCode()
+          + " " + Objects.requireNonNullElse(k.getStatus() == null ? null : k.getStatus().getMessage(),
+              String.valueOf(k.getMessage())), k);
+    }
+    return new StageException("Error", dependent.name() + ": " + error.getMessage(), error);
+  }
+
+  private static String name(LogPipeline lp) {
+    return lp.getMetadata().getName();
+  }
+
+  private static String namespace(LogPipeline lp) {
+    return lp.getMetadata().getNamespace();
+  }
+
+  /** Stages failed; carries the status computed for them to {@link #updateErrorStatus}. */
+  static final class StagesFailedException extends RuntimeException {
+    private final transient LogPipelineStatus status;
+    private final transient PipelineHealth.StageErrors errors;
+
+    StagesFailedException(LogPipelineStatus status, PipelineHealth.StageErrors errors) {
+      super("stages failed: " + errors.byCondition().keySet(), null, false, false);
+      this.status = status;
+      this.errors = errors;
+    }
+
+    LogPipelineStatus status() {
+      return status;
+    }
+
+    PipelineHealth.StageErrors errors() {
+      return errors;
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package io.logpipeline.operator.reconciler;
+
+/**
+ * Label selectors of the informers: each watches only the objects this operator made for one
+ * stage, so the caches hold nothing else of the cluster.
+ */
+final class Selectors {
+  static final String MANAGED = "app.kubernetes.io/managed-by=logpipeline-operator";
+  static final String SHIPPER = MANAGED + ",app.kubernetes.io/component=shipper";
+  static final String BUFFER = MANAGED + ",app.kubernetes.io/component=buffer";
+  static final String INDEXER = MANAGED + ",app.kubernetes.io/component=indexer";
+
+  private Selectors() {}
+}
