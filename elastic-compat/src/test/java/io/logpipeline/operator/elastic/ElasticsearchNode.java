@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.elasticsearch.common.network.NetworkModule;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.core.TimeValue;
@@ -30,6 +32,11 @@ public final class ElasticsearchNode implements AutoCloseable {
     // Elasticsearch tells Netty how many processors to use, and that fails once Netty has picked a
     // number itself, as on a second start in this JVM.
     System.setProperty("es.set.netty.runtime.available.processors", "false");
+    // Expected warnings, quieted so that others stand out: that this JDK is not one bundled with
+    // an Elasticsearch distribution, at every start; and, on a restart in this JVM, that the node
+    // id for log layouts cannot be set again (it is a JVM-wide SetOnce), with a stack trace.
+    Configurator.setLevel("org.elasticsearch.deprecation.node.Node", Level.ERROR);
+    Configurator.setLevel("org.elasticsearch.cluster.service.ClusterApplierService", Level.ERROR);
   }
 
   private final Path home;

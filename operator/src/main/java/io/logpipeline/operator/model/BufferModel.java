@@ -18,16 +18,20 @@ public final class BufferModel {
 
   private BufferModel() {}
 
-  /** Topic config: the user's entries override the durable defaults. */
+  /**
+   * Topic config: the user's entries override the durable defaults. Values are strings, as Kafka
+   * keeps them; a number would come back from the API server as another JSON number type and
+   * make the stored topic look different from the desired one at every reconcile.
+   */
   public static Map<String, Object> topicConfig(Pipeline p) {
     TopicSpec topic = Objects.requireNonNullElseGet(p.spec().getKafka().getTopic(), TopicSpec::new);
     Map<String, Object> config = new LinkedHashMap<>();
-    config.put("retention.ms", p.retentionMs());
+    config.put("retention.ms", String.valueOf(p.retentionMs()));
     config.put("cleanup.policy", "delete");
     if (topic.getReplicas() >= 3) {
       // With acks=all, two in-sync copies must hold an event before it counts as shipped,
       // so losing one broker loses nothing.
-      config.put("min.insync.replicas", 2);
+      config.put("min.insync.replicas", "2");
     }
     if (topic.getConfig() != null) {
       config.putAll(topic.getConfig());

@@ -53,7 +53,7 @@ import java.util.Objects;
     @Dependent(name = "logstash", type = LogstashDeploymentDependent.class, dependsOn = "logstash-config"),
     @Dependent(name = "logstash-service", type = LogstashServiceDependent.class),
     // index template
-    @Dependent(name = "index-template", type = IndexTemplateDependent.class),
+    @Dependent(type = IndexTemplateDependent.class),
 })
 @ControllerConfiguration(name = LogPipelineReconciler.NAME)
 @GradualRetry(maxAttempts = -1, initialInterval = 2_000, intervalMultiplier = 2, maxInterval = 300_000)

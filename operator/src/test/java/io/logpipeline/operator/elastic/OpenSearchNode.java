@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.opensearch.common.network.NetworkModule;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.common.unit.TimeValue;
@@ -30,6 +32,11 @@ public final class OpenSearchNode implements AutoCloseable {
     // OpenSearch tells Netty how many processors to use, and that fails once Netty has picked a
     // number itself: on a second start in this JVM, or after the fabric8 mock server (also Netty).
     System.setProperty("opensearch.set.netty.runtime.available.processors", "false");
+    // Expected warnings, quieted so that others stand out: that dangling indices are not imported
+    // (the default), at every start; and, on a restart in this JVM, that the node id for log
+    // layouts cannot be set again (it is a JVM-wide SetOnce), with a stack trace.
+    Configurator.setLevel("org.opensearch.gateway.DanglingIndicesState", Level.ERROR);
+    Configurator.setLevel("org.opensearch.cluster.service.ClusterApplierService", Level.ERROR);
   }
 
   private final Path home;

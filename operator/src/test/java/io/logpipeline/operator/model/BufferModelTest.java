@@ -1,0 +1,175 @@
+package io.logpipeline.operator.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logpipeline.operator.api.TopicSpec;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BufferModelTest {
+
+  private static final Pipeline PAYMENTS = Specs.resolve(Specs.minimal());
+
+  @Test
+  void isAStrimziKafkaTopic() {
+    KafkaTopic topic = BufferModel.kafkaTopic(PAYMENTS);
+    assertThat(topic.getKind()).isEqualTo("KafkaTopic");
+    assertThat(topic.getApiVersion()).startsWith("kafka.strimzi.io/");
+  }
+
+  @Disabled("bug: DESIGN.md and DOMAIN.md say kafka.strimzi.io/v1beta2, but the strimzi api 0.49"
+      + " KafkaTopic class defaults to kafka.strimzi.io/v1, which only Strimzi >= 0.49 serves; the"
+      + " KafkaTopicDependent's informer uses the same class version")
+  @Test
+  void usesTheV1beta2Api() {
+    assertThat(BufferModel.kafkaTopic(PAYMENTS).getApiVersion()).isEqualTo("kafka.strimzi.io/v1beta2");
+  }
+
+  @Test
+  void livesInThePipelinesNamespaceByDefault() {
+    KafkaTopic topic = BufferModel.kafkaTopic(PAYMENTS);
+    assertThat(topic.getMetadata().getNamespace()).isEqualTo("logging");
+    assertThat(topic.getMetadata().getName()).isEqualTo("logs.logging.payments");
+    assertThat(topic.getSpec().getTopicName()).isEqualTo("logs.logging.payments");
+  }
+
+  @Test
+  void livesWhereTheTopicOperatorWatchesWhenKafkaIsElsewhere() {
+    KafkaTopic topic = topic(t -> { }, "kafka");
+    assertThat(topic.getMetadata().getNamespace()).isEqualTo("kafka");
+    // outside the pipeline's namespace there is no owner reference: the label finds it again
+    assertThat(topic.getMetadata().getLabels()).containsEntry(Pipeline.LABEL_OWNER_NAMESPACE, "logging");
+    assertThat(topic.getMetadata().getOwnerReferences()).isNullOrEmpty();
+  }
+
+  @Test
+  void carriesTheStrimziClusterLabelAndTheRecommendedLabels() {
+    assertThat(BufferModel.kafkaTopic(PAYMENTS).getMetadata().getLabels())
+        .containsEntry("strimzi.io/cluster", "my-cluster")
+        .containsEntry(Pipeline.LABEL_INSTANCE, "payments")
+        .containsEntry(Pipeline.LABEL_COMPONENT, "buffer")
+        .containsEntry(Pipeline.LABEL_MANAGED_BY, "logpipeline-operator")
+        .containsKey(Pipeline.LABEL_NAME);
+  }
+
+  @Test
+  void defaultsToSixPartitionsAndThreeReplicas() {
+    KafkaTopic topic = BufferModel.kafkaTopic(PAYMENTS);
+    assertThat(topic.getSpec().getPartitions()).isEqualTo(6);
+    assertThat(topic.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(topic.getSpec().getConfig())
+        .containsEntry("retention.ms", 7 * 86_400_000L)
+        .containsEntry("min.insync.replicas", 2);
+  }
+
+  @Test
+  void takesPartitionsAndReplicasFromTheSpec() {
+    KafkaTopic topic = topic(t -> {
+      t.setPartitions(12);
+      t.setReplicas(5);
+    }, null);
+    assertThat(topic.getSpec().getPartitions()).isEqualTo(12);
+    assertThat(topic.getSpec().getReplicas()).isEqualTo(5);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "7d,    604800000",
+      "12h,   43200000",
+      "30m,   1800000",
+      "1w,    604800000",
+      "500ms, 500",
+      "90s,   90000",
+  })
+  void retentionBecomesRetentionMs(String retention, long ms) {
+    Pipeline p = Specs.resolve(spec -> spec.getKafka().getTopic().setRetention(retention));
+    assertThat(p.retentionMs()).isEqualTo(ms);
+    assertThat(Long.parseLong(String.valueOf(BufferModel.topicConfig(p).get("retention.ms"))))
+        .isEqualTo(ms);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1", "2"})
+  void minInsyncReplicasIsLeftAloneBelowThreeReplicas(int replicas) {
+    Pipeline p = Specs.resolve(spec -> spec.getKafka().getTopic().setReplicas(replicas));
+    // min.insync.replicas 2 with fewer than 3 replicas would stop writes when one broker is down
+    assertThat(BufferModel.topicConfig(p)).doesNotContainKey("min.insync.replicas");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"3", "5"})
+  void minInsyncReplicasIsTwoFromThreeReplicas(int replicas) {
+    Pipeline p = Specs.resolve(spec -> spec.getKafka().getTopic().setReplicas(replicas));
+    assertThat(BufferModel.topicConfig(p)).containsEntry("min.insync.replicas", 2);
+  }
+
+  @Test
+  void userConfigOverridesTheDefaultsAndAddsToThem() {
+    KafkaTopic topic = topic(t -> {
+      t.getConfig().put("min.insync.replicas", "1");
+      t.getConfig().put("retention.ms", "3600000");
+      t.getConfig().put("max.message.bytes", "2097152");
+      t.getConfig().put("compression.type", "zstd");
+    }, null);
+    assertThat(topic.getSpec().getConfig())
+        .containsEntry("min.insync.replicas", "1")
+        .containsEntry("retention.ms", "3600000")
+        .containsEntry("max.message.bytes", "2097152")
+        .containsEntry("compression.type", "zstd")
+        .containsEntry("cleanup.policy", "delete");
+  }
+
+  @Test
+  void aNullTopicConfigIsFine() {
+    KafkaTopic topic = topic(t -> t.setConfig(null), null);
+    assertThat(topic.getSpec().getConfig()).containsKey("retention.ms");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"Team_Logs", "APP.LOGS", "_internal", "logs__x", "-logs-"})
+  void aKafkaNameThatIsNoKubernetesNameGetsALegalResourceName(String kafkaName) {
+    KafkaTopic topic = topic(t -> t.setName(kafkaName), null);
+    assertThat(topic.getMetadata().getName()).matches(Specs.DNS_1123_SUBDOMAIN).hasSizeLessThanOrEqualTo(253);
+    assertThat(topic.getSpec().getTopicName()).isEqualTo(kafkaName);
+  }
+
+  @Test
+  void kafkaNamesDifferingOnlyInCaseGetDistinctResources() {
+    assertThat(topic(t -> t.setName("Logs"), null).getMetadata().getName())
+        .isNotEqualTo(topic(t -> t.setName("logs"), null).getMetadata().getName())
+        .isNotEqualTo(topic(t -> t.setName("LOGS"), null).getMetadata().getName());
+  }
+
+  @Test
+  void aLongKafkaNameGetsALegalResourceName() {
+    String longName = "Logs_" + "x".repeat(244);
+    KafkaTopic topic = topic(t -> t.setName(longName), null);
+    assertThat(topic.getMetadata().getName()).matches(Specs.DNS_1123_SUBDOMAIN).hasSizeLessThanOrEqualTo(253);
+    assertThat(topic.getSpec().getTopicName()).isEqualTo(longName);
+  }
+
+  @Disabled("bug: Pipeline.topicResourceName keeps a lowercase Kafka name as metadata.name when it"
+      + " matches ^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$, which admits 'logs..app' and 'logs.-app';"
+      + " Kubernetes rejects both (every dot-separated part of a subdomain must start and end"
+      + " alphanumeric)")
+  @ParameterizedTest
+  @CsvSource({"logs..app", "logs.-app", "logs-.app"})
+  void aLowercaseKafkaNameThatIsNoSubdomainGetsALegalResourceName(String kafkaName) {
+    KafkaTopic topic = topic(t -> t.setName(kafkaName), null);
+    assertThat(topic.getMetadata().getName()).matches(Specs.DNS_1123_SUBDOMAIN);
+    assertThat(topic.getSpec().getTopicName()).isEqualTo(kafkaName);
+  }
+
+  private static KafkaTopic topic(Consumer<TopicSpec> edit, String kafkaNamespace) {
+    return BufferModel.kafkaTopic(Specs.resolve(spec -> {
+      edit.accept(spec.getKafka().getTopic());
+      if (kafkaNamespace != null) {
+        spec.getKafka().setNamespace(kafkaNamespace);
+      }
+    }));
+  }
+}

@@ -1,0 +1,318 @@
+package io.logpipeline.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.logpipeline.operator.api.DeletionPolicy;
+import io.logpipeline.operator.api.ElasticsearchSpec;
+import io.logpipeline.operator.api.KafkaSpec;
+import io.logpipeline.operator.api.LogPipeline;
+import io.logpipeline.operator.api.LogPipelineSpec;
+import io.logpipeline.operator.api.Phase;
+import io.logpipeline.operator.elastic.HttpSearchClient;
+import io.logpipeline.operator.elastic.OpenSearchNode;
+import io.logpipeline.operator.elastic.SearchClients;
+import io.logpipeline.operator.elastic.SearchConnection;
+import io.logpipeline.operator.model.Pipeline;
+import io.strimzi.api.kafka.model.common.ConditionBuilder;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.topic.KafkaTopicStatusBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The real JOSDK operator against the fabric8 mock API server (CRUD mode) and a real OpenSearch
+ * node. The test plays the Kubernetes controllers the mock server lacks: it marks DaemonSets,
+ * Deployments and KafkaTopics ready as kubelet, the deployment controller and Strimzi would, and
+ * it collects owned objects as the garbage collector would.
+ */
+@EnableKubernetesMockClient(crud = true)
+class OperatorIntegrationTest {
+
+  static KubernetesClient client;
+  static OpenSearchNode search;
+  static HttpSearchClient searchClient;
+  static LogPipelineOperator operator;
+
+  static final String NS = "logging";
+  static final String KAFKA_NS = "kafka";
+
+  @BeforeAll
+  static void start() {
+    search = OpenSearchNode.startNew();
+    searchClient = new HttpSearchClient(SearchConnection.plain(search.httpUri()));
+    operator = LogPipelineOperator.start(client, SearchClients.http(),
+        LogPipelineOperator.Options.defaults().withRetry(Duration.ofMillis(200), Duration.ofSeconds(2)));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (operator != null) {
+      operator.close();
+    }
+    if (searchClient != null) {
+      searchClient.close();
+    }
+    if (search != null) {
+      search.close();
+    }
+  }
+
+  static LogPipeline pipeline(String name, DeletionPolicy policy) {
+    LogPipeline lp = new LogPipeline();
+    lp.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    LogPipelineSpec spec = new LogPipelineSpec();
+    spec.getSources().setExcludeNamespaces(List.of("kube-system"));
+    KafkaSpec kafka = new KafkaSpec();
+    kafka.setCluster("my-cluster");
+    kafka.setNamespace(KAFKA_NS);
+    spec.setKafka(kafka);
+    ElasticsearchSpec es = new ElasticsearchSpec();
+    es.setHosts(List.of(search.httpUri().toString()));
+    es.setFlavor(io.logpipeline.operator.api.Flavor.OPENSEARCH);
+    spec.setElasticsearch(es);
+    spec.getIndexer().setFilter("mutate { add_tag => [\"v1\"] }");
+    spec.setDeletionPolicy(policy);
+    lp.setSpec(spec);
+    return lp;
+  }
+
+  /** Every object the pipeline provisions in Kubernetes, as the server has it now. */
+  static Map<String, HasMetadata> children(String name) {
+    String topic = "logs." + NS + "." + name;
+    String clusterName = "logpipeline-" + NS + "-" + name + "-filebeat";
+    Map<String, HasMetadata> found = new LinkedHashMap<>();
+    found.put("filebeat-config", client.configMaps().inNamespace(NS).withName(name + "-filebeat").get());
+    found.put("filebeat-sa", client.serviceAccounts().inNamespace(NS).withName(name + "-filebeat").get());
+    found.put("filebeat-clusterrole", client.rbac().clusterRoles().withName(clusterName).get());
+    found.put("filebeat-clusterrolebinding", client.rbac().clusterRoleBindings().withName(clusterName).get());
+    found.put("filebeat", client.apps().daemonSets().inNamespace(NS).withName(name + "-filebeat").get());
+    found.put("kafka-topic", client.resources(KafkaTopic.class).inNamespace(KAFKA_NS).withName(topic).get());
+    found.put("logstash-config", client.configMaps().inNamespace(NS).withName(name + "-logstash").get());
+    found.put("logstash", client.apps().deployments().inNamespace(NS).withName(name + "-logstash").get());
+    found.put("logstash-service", client.services().inNamespace(NS).withName(name + "-logstash").get());
+    return found;
+  }
+
+  static LogPipeline current(String name) {
+    return client.resources(LogPipeline.class).inNamespace(NS).withName(name).get();
+  }
+
+  /** What kubelet, the workload controllers and Strimzi's Topic Operator would report. */
+  static void markReady(String name) {
+    DaemonSet ds = client.apps().daemonSets().inNamespace(NS).withName(name + "-filebeat").get();
+    ds.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(3).withNumberReady(3)
+        .withCurrentNumberScheduled(3).withUpdatedNumberScheduled(3)
+        .withObservedGeneration(ds.getMetadata().getGeneration()).build());
+    client.resource(ds).updateStatus();
+    Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name + "-logstash").get();
+    deployment.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2)
+        .withUpdatedReplicas(2).withAvailableReplicas(2)
+        .withObservedGeneration(deployment.getMetadata().getGeneration()).build());
+    client.resource(deployment).updateStatus();
+    KafkaTopic topic = client.resources(KafkaTopic.class).inNamespace(KAFKA_NS)
+        .withName("logs." + NS + "." + name).get();
+    topic.setStatus(new KafkaTopicStatusBuilder().withConditions(new ConditionBuilder()
+        .withType("Ready").withStatus("True").build()).build());
+    client.resource(topic).updateStatus();
+  }
+
+  static void awaitReady(String name) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      LogPipeline lp = current(name);
+      assertThat(lp.getStatus()).isNotNull();
+      assertThat(lp.getStatus().getPhase()).isEqualTo(Phase.Ready);
+      assertThat(lp.getStatus().getObservedGeneration()).isEqualTo(lp.getMetadata().getGeneration());
+    });
+  }
+
+  @Test
+  void provisionsEveryStageAndReportsReady() throws Exception {
+    LogPipeline created = client.resource(pipeline("payments", DeletionPolicy.Delete)).create();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(children("payments")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
+    String uid = current("payments").getMetadata().getUid();
+    Map<String, HasMetadata> children = children("payments");
+    children.forEach((id, o) -> {
+      assertThat(o.getMetadata().getLabels()).as(id)
+          .containsEntry(Pipeline.LABEL_INSTANCE, "payments")
+          .containsEntry(Pipeline.LABEL_MANAGED_BY, "logpipeline-operator")
+          .containsKey(Pipeline.LABEL_COMPONENT);
+      List<OwnerReference> owners = o.getMetadata().getOwnerReferences();
+      if (NS.equals(o.getMetadata().getNamespace())) {
+        assertThat(owners).as(id + " owner").singleElement().satisfies(ref -> {
+          assertThat(ref.getUid()).isEqualTo(uid);
+          assertThat(ref.getKind()).isEqualTo("LogPipeline");
+        });
+      } else {
+        // Cluster-scoped or in Kafka's namespace: owner references cannot reach; the finalizer can.
+        assertThat(owners).as(id + " owner").isNullOrEmpty();
+        assertThat(o.getMetadata().getAnnotations()).as(id)
+            .containsEntry("io.javaoperatorsdk/primary-name", "payments")
+            .containsEntry("io.javaoperatorsdk/primary-namespace", NS);
+      }
+    });
+    assertThat(current("payments").getMetadata().getFinalizers()).isNotEmpty();
+    KafkaTopic topic = (KafkaTopic) children.get("kafka-topic");
+    assertThat(topic.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "my-cluster");
+    assertThat(topic.getSpec().getTopicName()).isEqualTo("logs.logging.payments");
+
+    // The template is in the search server before any document could arrive.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(searchClient.getIndexTemplate("logs-logging-payments")).isPresent());
+    assertThat(template("logs-logging-payments").path("index_patterns").get(0).asText())
+        .isEqualTo("logs-logging-payments-*");
+
+    // Until the children report ready, the pipeline is progressing and says what it waits for.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      LogPipeline lp = current("payments");
+      assertThat(lp.getStatus()).isNotNull();
+      assertThat(lp.getStatus().getPhase()).isEqualTo(Phase.Progressing);
+      assertThat(condition(lp, PipelineHealth.BUFFER_READY).getReason()).isEqualTo("WaitingForStrimzi");
+      assertThat(condition(lp, PipelineHealth.INDEX_TEMPLATE_READY).getStatus()).isEqualTo("True");
+      assertThat(condition(lp, PipelineHealth.READY).getStatus()).isEqualTo("False");
+    });
+
+    markReady("payments");
+    awaitReady("payments");
+    LogPipeline ready = current("payments");
+    assertThat(ready.getStatus().getShippers()).isEqualTo("3/3");
+    assertThat(ready.getStatus().getIndexers()).isEqualTo("2/2");
+    assertThat(ready.getStatus().getBuffer().topic()).isEqualTo("logs.logging.payments");
+    assertThat(ready.getStatus().getBuffer().partitions()).isEqualTo(6);
+    assertThat(ready.getStatus().getIndexTemplate().name()).isEqualTo("logs-logging-payments");
+    assertThat(ready.getStatus().getConditions()).extracting("type").containsExactly(
+        "Valid", "ShipperReady", "BufferReady", "IndexerReady", "IndexTemplateReady", "Ready");
+    assertThat(ready.getStatus().getConditions()).allSatisfy(c -> {
+      assertThat(c.getStatus()).as(c.getType()).isEqualTo("True");
+      assertThat(c.getObservedGeneration()).isEqualTo(created.getMetadata().getGeneration());
+      assertThat(c.getLastTransitionTime()).isNotBlank();
+    });
+    assertThat(condition(ready, PipelineHealth.SHIPPER_READY).getMessage()).isEqualTo("3/3 nodes");
+    assertThat(condition(ready, PipelineHealth.BUFFER_READY).getMessage())
+        .isEqualTo("topic logs.logging.payments Ready in Strimzi");
+  }
+
+  @Test
+  void filterChangeRollsOnlyTheIndexer() throws Exception {
+    client.resource(pipeline("orders", DeletionPolicy.Delete)).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(children("orders")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
+    markReady("orders");
+    awaitReady("orders");
+    Map<String, String> before = versions(children("orders"));
+    String hashBefore = podConfigHash((Deployment) children("orders").get("logstash"));
+    String templateHashBefore = template("logs-logging-orders")
+        .path("_meta").path("hash").asText();
+
+    LogPipeline lp = current("orders");
+    lp.getSpec().getIndexer().setFilter("mutate { add_tag => [\"v2\"] }");
+    client.resource(lp).update();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      ConfigMap config = (ConfigMap) children("orders").get("logstash-config");
+      assertThat(config.getData().get("pipeline.conf")).contains("add_tag => [\"v2\"]")
+          .doesNotContain("\"v1\"");
+      assertThat(podConfigHash((Deployment) children("orders").get("logstash"))).isNotEqualTo(hashBefore);
+    });
+    Map<String, String> after = versions(children("orders"));
+    for (String unchanged : List.of("filebeat-config", "filebeat-sa", "filebeat-clusterrole",
+        "filebeat-clusterrolebinding", "filebeat", "kafka-topic", "logstash-service")) {
+      assertThat(after.get(unchanged)).as(unchanged + " was rewritten").isEqualTo(before.get(unchanged));
+    }
+    assertThat(after.get("logstash-config")).isNotEqualTo(before.get("logstash-config"));
+    assertThat(after.get("logstash")).isNotEqualTo(before.get("logstash"));
+    // The filter is not part of the template, so the template was not rewritten either.
+    assertThat(template("logs-logging-orders").path("_meta").path("hash").asText())
+        .isEqualTo(templateHashBefore);
+  }
+
+  @Test
+  void deleteRemovesEverythingTheOperatorMade() throws Exception {
+    client.resource(pipeline("checkout", DeletionPolicy.Delete)).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(searchClient.getIndexTemplate("logs-logging-checkout")).isPresent());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(children("checkout")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
+    String uid = current("checkout").getMetadata().getUid();
+
+    client.resources(LogPipeline.class).inNamespace(NS).withName("checkout").delete();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(current("checkout")).isNull());
+    collectGarbage(uid);
+    assertThat(children("checkout")).allSatisfy((id, o) -> assertThat(o).as(id).isNull());
+    assertThat(searchClient.getIndexTemplate("logs-logging-checkout")).isEmpty();
+  }
+
+  @Test
+  void retainKeepsTopicAndTemplate() throws Exception {
+    client.resource(pipeline("audit", DeletionPolicy.Retain)).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(searchClient.getIndexTemplate("logs-logging-audit")).isPresent());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(children("audit")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
+    String uid = current("audit").getMetadata().getUid();
+
+    client.resources(LogPipeline.class).inNamespace(NS).withName("audit").delete();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(current("audit")).isNull());
+    collectGarbage(uid);
+    Map<String, HasMetadata> left = children("audit");
+    assertThat(left.get("kafka-topic")).as("topic under Retain").isNotNull();
+    assertThat(searchClient.getIndexTemplate("logs-logging-audit")).as("template under Retain").isPresent();
+    left.remove("kafka-topic");
+    assertThat(left).allSatisfy((id, o) -> assertThat(o).as(id).isNull());
+  }
+
+  /** What Kubernetes' garbage collector does for objects whose owner is gone. */
+  static void collectGarbage(String ownerUid) {
+    Stream.of(
+            client.configMaps().inNamespace(NS).list().getItems(),
+            client.serviceAccounts().inNamespace(NS).list().getItems(),
+            client.apps().daemonSets().inNamespace(NS).list().getItems(),
+            client.apps().deployments().inNamespace(NS).list().getItems(),
+            client.services().inNamespace(NS).list().getItems())
+        .flatMap(List::stream)
+        .filter(o -> o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences()
+            .stream().anyMatch(ref -> ownerUid.equals(ref.getUid())))
+        .forEach(o -> client.resource(o).delete());
+  }
+
+  static com.fasterxml.jackson.databind.node.ObjectNode template(String name) throws Exception {
+    return searchClient.getIndexTemplate(name).orElseThrow(() -> new AssertionError("no template " + name));
+  }
+
+  static Map<String, String> versions(Map<String, HasMetadata> children) {
+    Map<String, String> versions = new LinkedHashMap<>();
+    children.forEach((id, o) -> versions.put(id, o.getMetadata().getResourceVersion()));
+    return versions;
+  }
+
+  static String podConfigHash(Deployment d) {
+    return d.getSpec().getTemplate().getMetadata().getAnnotations().get(Pipeline.CONFIG_HASH_ANNOTATION);
+  }
+
+  static io.fabric8.kubernetes.api.model.Condition condition(LogPipeline lp, String type) {
+    return lp.getStatus().getConditions().stream().filter(c -> c.getType().equals(type))
+        .findFirst().orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+
+}
