@@ -34,7 +34,7 @@ public class TemplateSpec {
 
   /** Mappings merged over the operator's defaults. */
   @PreserveUnknownFields
-  @JsonPropertyDescription("Mappings object, merged over the defaults (@timestamp date, message text, kubernetes.* keywords).")
+  @JsonPropertyDescription("Mappings object, merged over the defaults (@timestamp date, message text, kubernetes.* keywords); your dynamic_templates come before the default ones.")
   private JsonNode mappings;
 
   /** Index settings merged over shards and replicas. */

@@ -49,7 +49,10 @@ public final class IndexTemplateModel {
     if (t.isDataStream()) {
       patterns.add(p.index());
     } else {
-      patterns.add(p.index() + "-*");
+      // Daily indices <index>-YYYY.MM.DD. "-2*" rather than "-*": the defaults of pipelines
+      // "app" and "app-logs" would otherwise overlap, and a cluster refuses two overlapping
+      // templates of equal priority.
+      patterns.add(p.index() + "-2*");
     }
     body.put("priority", t.getPriority());
     ObjectNode template = body.putObject("template");
@@ -61,7 +64,23 @@ public final class IndexTemplateModel {
     }
     ObjectNode mappings = defaultMappings();
     if (t.getMappings() != null && t.getMappings().isObject()) {
-      merge(mappings, (ObjectNode) t.getMappings());
+      ObjectNode user = ((ObjectNode) t.getMappings()).deepCopy();
+      // The first dynamic template that matches wins: the user's go first, the defaults stay
+      // behind them unless the user reuses a default's name.
+      JsonNode userDynamic = user.remove("dynamic_templates");
+      merge(mappings, user);
+      if (userDynamic instanceof ArrayNode userTemplates) {
+        ArrayNode combined = F.arrayNode();
+        combined.addAll(userTemplates);
+        java.util.Set<String> names = new java.util.HashSet<>();
+        userTemplates.forEach(d -> d.fieldNames().forEachRemaining(names::add));
+        mappings.withArray("dynamic_templates").forEach(d -> {
+          if (!names.contains(d.fieldNames().next())) {
+            combined.add(d);
+          }
+        });
+        mappings.set("dynamic_templates", combined);
+      }
     }
     template.set("mappings", mappings);
     if (t.isDataStream()) {
@@ -91,10 +110,7 @@ public final class IndexTemplateModel {
     return hash.isTextual() ? hash.asText() : null;
   }
 
-  /**
-   * Merges {@code over} into {@code base}: objects merge key by key, anything else (arrays
-   * included) replaces. Dynamic templates are an array, so a user's list replaces the defaults.
-   */
+  /** Merges {@code over} into {@code base}: objects merge key by key, anything else replaces. */
   static void merge(ObjectNode base, ObjectNode over) {
     Iterator<Map.Entry<String, JsonNode>> fields = over.fields();
     while (fields.hasNext()) {

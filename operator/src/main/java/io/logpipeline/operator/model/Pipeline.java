@@ -203,11 +203,51 @@ public record Pipeline(
           + "' is not an index name: use lowercase letters, digits, '.', '_' or '-', starting"
           + " with a letter or digit"));
     }
+    problems.addAll(sourceProblems(spec.getSources()));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
     return new Pipeline(lp, Names.labelValue(name), topicName, topicResourceName(topicName),
         kafkaNamespace, bootstrap, retentionMs, index, List.copyOf(hosts));
+  }
+
+  private static List<SpecProblem> sourceProblems(io.logpipeline.operator.api.SourcesSpec sources) {
+    List<SpecProblem> problems = new ArrayList<>();
+    if (sources == null) {
+      return problems;
+    }
+    if (sources.getPodSelector() != null && sources.getPodSelector().getMatchExpressions() != null) {
+      var expressions = sources.getPodSelector().getMatchExpressions();
+      for (int i = 0; i < expressions.size(); i++) {
+        var e = expressions.get(i);
+        String field = "spec.sources.podSelector.matchExpressions[" + i + "]";
+        String op = e.getOperator();
+        int values = e.getValues() == null ? 0 : e.getValues().size();
+        if (e.getKey() == null || e.getKey().isBlank()) {
+          problems.add(new SpecProblem(field + ".key", "is required: a label key"));
+        }
+        if (!List.of("In", "NotIn", "Exists", "DoesNotExist").contains(op)) {
+          problems.add(new SpecProblem(field + ".operator",
+              "'" + op + "' is not an operator: use In, NotIn, Exists or DoesNotExist"));
+        } else if ((op.equals("In") || op.equals("NotIn")) && values == 0) {
+          problems.add(new SpecProblem(field + ".values", "must not be empty for operator " + op));
+        } else if ((op.equals("Exists") || op.equals("DoesNotExist")) && values > 0) {
+          problems.add(new SpecProblem(field + ".values", "must be empty for operator " + op));
+        }
+      }
+    }
+    var multiline = sources.getMultiline();
+    if (multiline != null) {
+      if (multiline.getPattern() == null || multiline.getPattern().isEmpty()) {
+        problems.add(new SpecProblem("spec.sources.multiline.pattern",
+            "is required: a regular expression, e.g. '^\\s' for indented lines"));
+      }
+      if (multiline.getMatch() != null && !List.of("after", "before").contains(multiline.getMatch())) {
+        problems.add(new SpecProblem("spec.sources.multiline.match",
+            "'" + multiline.getMatch() + "' is not accepted: use after or before"));
+      }
+    }
+    return problems;
   }
 
   /**
