@@ -183,6 +183,12 @@ public record Pipeline(
     List<String> hostSpecs = spec.getElasticsearch().getHosts();
     for (int i = 0; i < hostSpecs.size(); i++) {
       String h = hostSpecs.get(i);
+      if (h != null && h.contains("@")) {
+        // Never echo it: the part before '@' is likely a password.
+        problems.add(new SpecProblem("spec.elasticsearch.hosts[" + i + "]", "must not contain"
+            + " credentials: put them in a Secret named by spec.elasticsearch.credentialsSecret"));
+        continue;
+      }
       try {
         URI uri = URI.create(h == null ? "" : h.trim());
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))

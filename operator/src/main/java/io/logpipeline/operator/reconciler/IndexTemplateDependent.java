@@ -85,7 +85,13 @@ public class IndexTemplateDependent
   }
 
   private static SearchClient client(Pipeline p, Context<LogPipeline> context) {
-    return PipelineContext.searchClients(context).client(connection(p, context));
+    try {
+      return PipelineContext.searchClients(context).client(connection(p, context));
+    } catch (IllegalArgumentException e) {
+      // The client refuses a CA that is not PEM, or credentials inside a host URL.
+      throw new StageException("InvalidConnection", e.getMessage()
+          + " (check spec.elasticsearch.hosts and spec.elasticsearch.tls.caSecret)", e);
+    }
   }
 
   /** Reads the referenced Secrets now, so a rotated password is used at the next reconcile. */

@@ -282,6 +282,81 @@ class OperatorIntegrationTest {
     assertThat(left).allSatisfy((id, o) -> assertThat(o).as(id).isNull());
   }
 
+  @Test
+  void invalidSpecWritesNothingAndSaysWhichField() throws Exception {
+    LogPipeline bad = pipeline("broken", DeletionPolicy.Delete);
+    bad.getSpec().getKafka().getTopic().setRetention("7 days");
+    client.resource(bad).create();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      LogPipeline lp = current("broken");
+      assertThat(lp.getStatus()).isNotNull();
+      assertThat(lp.getStatus().getPhase()).isEqualTo(Phase.Failed);
+      var valid = condition(lp, PipelineHealth.VALID);
+      assertThat(valid.getStatus()).isEqualTo("False");
+      assertThat(valid.getReason()).isEqualTo("InvalidSpec");
+      assertThat(valid.getMessage()).startsWith("spec.kafka.topic.retention: '7 days' is not a duration");
+      assertThat(warningEvents("broken")).anySatisfy(e -> {
+        assertThat(e.getReason()).isEqualTo("InvalidSpec");
+        assertThat(e.getMessage()).contains("spec.kafka.topic.retention");
+      });
+    });
+    assertThat(children("broken")).allSatisfy((id, o) -> assertThat(o).as(id).isNull());
+    assertThat(searchClient.getIndexTemplate("logs-logging-broken")).isEmpty();
+  }
+
+  @Test
+  void missingSecretFailsOnlyTheTemplateStage() throws Exception {
+    LogPipeline lp = pipeline("secured", DeletionPolicy.Delete);
+    var creds = new io.logpipeline.operator.api.CredentialsSecretRef();
+    creds.setName("es-creds");
+    lp.getSpec().getElasticsearch().setCredentialsSecret(creds);
+    client.resource(lp).create();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      LogPipeline seen = current("secured");
+      assertThat(seen.getStatus()).isNotNull();
+      var template = condition(seen, PipelineHealth.INDEX_TEMPLATE_READY);
+      assertThat(template.getStatus()).isEqualTo("False");
+      assertThat(template.getReason()).isEqualTo("SecretNotFound");
+      assertThat(template.getMessage()).contains("es-creds")
+          .contains("spec.elasticsearch.credentialsSecret.name");
+      assertThat(seen.getStatus().getPhase()).isEqualTo(Phase.Degraded);
+      assertThat(warningEvents("secured")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("SecretNotFound"));
+    });
+    // The other stages did not wait for the template.
+    assertThat(children("secured")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull());
+    Deployment logstash = (Deployment) children("secured").get("logstash");
+    assertThat(logstash.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(env -> {
+          assertThat(env.getName()).isEqualTo("SEARCH_PASSWORD");
+          assertThat(env.getValue()).isNull();
+          assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("es-creds");
+          assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
+        });
+
+    // OpenSearch here has no security plugin, so any credentials are accepted once they exist.
+    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("es-creds").withNamespace(NS).endMetadata()
+        .addToStringData("username", "logstash").addToStringData("password", "s3cret-value")
+        .build()).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(condition(current("secured"), PipelineHealth.INDEX_TEMPLATE_READY).getStatus())
+            .isEqualTo("True"));
+    assertThat(searchClient.getIndexTemplate("logs-logging-secured")).isPresent();
+    // The secret's value appears nowhere the operator writes.
+    assertThat(client.getKubernetesSerialization().asYaml(current("secured"))).doesNotContain("s3cret-value");
+    children("secured").values().forEach(o ->
+        assertThat(client.getKubernetesSerialization().asYaml(o)).doesNotContain("s3cret-value"));
+    warningEvents("secured").forEach(e -> assertThat(e.getMessage()).doesNotContain("s3cret-value"));
+  }
+
+  static List<io.fabric8.kubernetes.api.model.Event> warningEvents(String name) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType()))
+        .toList();
+  }
+
   /** What Kubernetes' garbage collector does for objects whose owner is gone. */
   static void collectGarbage(String ownerUid) {
     Stream.of(
