@@ -12,12 +12,16 @@ import java.util.TreeMap;
 /** Writes the products' YAML configuration files and fingerprints them for pod rollouts. */
 public final class ConfigFiles {
 
-  /** YAML as the products read it: no document marker, quotes only where YAML needs them. */
+  /**
+   * YAML as the products read it: no document marker, and every string value double-quoted.
+   * Minimal quoting would leave values such as 1e3, 0x1F or 1_000 plain, which YAML readers
+   * (Filebeat's among them) take for numbers: a label value "1e3" would then never match.
+   */
   public static final ObjectMapper YAML = new ObjectMapper(
       YAMLFactory.builder()
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-          .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+          .disable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+          .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
           .build())
       .enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -107,10 +107,13 @@ public final class IndexerModel {
     conf.append("  }\n}\n\n");
 
     conf.append("filter {\n");
-    // The id is computed before the user's filter changes the event, from where the event was
-    // read on the node: a replay after a crash overwrites instead of duplicating.
+    // The id is computed before the user's filter changes the event, from where and when the
+    // line was written on the node: a replay after a crash overwrites instead of duplicating.
     conf.append("  fingerprint {\n");
-    setting(conf, 4, "source", "[\"[log][file][path]\", \"[log][offset]\", \"message\"]");
+    // @timestamp (the runtime's time of the line) tells apart equal lines at equal offsets in
+    // two generations of a rotated file.
+    setting(conf, 4, "source",
+        "[\"[log][file][path]\", \"[log][offset]\", \"@timestamp\", \"message\"]");
     setting(conf, 4, "concatenate_sources", "true");
     setting(conf, 4, "method", q("SHA256"));
     setting(conf, 4, "target", q("[@metadata][doc_id]"));

@@ -20,18 +20,24 @@ public final class Names {
   private Names() {}
 
   /**
-   * {@code base-suffix} as a DNS-1035 label of at most {@code max} characters: a name that would
-   * be too long keeps a readable prefix and ends in a hash of the whole, so two long names never
-   * collide; a name that starts with a digit gets the prefix {@code lp-} (Services need a letter).
+   * {@code base-suffix} as a DNS-1035 label of at most {@code max} characters, for every legal
+   * LogPipeline name (a DNS-1123 subdomain: up to 253 characters, dots allowed). When the base
+   * must change to fit (dots replaced, a leading digit prefixed with {@code lp-}, cut to length),
+   * a hash of the original base is appended, so two different names never give one child name.
    */
   public static String child(String base, String suffix, int max) {
-    String full = (Character.isLetter(base.charAt(0)) ? "" : "lp-") + base + "-" + suffix;
-    if (full.length() <= max) {
+    String clean = base.replace('.', '-');
+    boolean changed = !clean.equals(base);
+    if (!Character.isLetter(clean.charAt(0))) {
+      clean = "lp-" + clean;
+      changed = true;
+    }
+    String full = clean + "-" + suffix;
+    if (!changed && full.length() <= max) {
       return full;
     }
-    String hash = hash(full, 8);
-    String tail = "-" + hash + "-" + suffix;
-    String head = full.substring(0, max - tail.length());
+    String tail = "-" + hash(base, 8) + "-" + suffix;
+    String head = clean.length() + tail.length() > max ? clean.substring(0, max - tail.length()) : clean;
     return trimDashes(head) + tail;
   }
 

@@ -58,6 +58,16 @@ public record Pipeline(
   private static final Pattern RETENTION = Pattern.compile("^([0-9]+)(ms|s|m|h|d|w)$");
   private static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
   private static final Pattern INDEX = Pattern.compile("^[a-z0-9][a-z0-9._-]*$");
+  private static final Pattern BOOTSTRAP =
+      Pattern.compile("^[A-Za-z0-9.-]+:[0-9]{1,5}(\\s*,\\s*[A-Za-z0-9.-]+:[0-9]{1,5})*$");
+  private static final Pattern SUBDOMAIN =
+      Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
+  /**
+   * Longest index name: 255 bytes less the daily suffix "-YYYY.MM.DD" (11) or a data stream's
+   * backing index ".ds-<name>-YYYY.MM.DD-000001" (22).
+   */
+  static final int INDEX_MAX = 230;
+  private static final int TOPIC_MAX = 249;
 
   public LogPipelineSpec spec() {
     return resource.getSpec();
@@ -80,9 +90,18 @@ public record Pipeline(
     return Names.child(name(), "filebeat", Names.WORKLOAD_NAME_MAX);
   }
 
-  /** Name of the cluster-scoped ClusterRole and ClusterRoleBinding; unique across namespaces. */
+  /**
+   * Name of the cluster-scoped ClusterRole and ClusterRoleBinding. RBAC names may contain ':',
+   * which no namespace or LogPipeline name does, so this is unique across namespaces.
+   */
   public String shipperClusterRoleName() {
-    return Names.child("logpipeline-" + namespace() + "-" + name(), "filebeat", Names.SUBDOMAIN_MAX);
+    String full = "logpipeline:" + namespace() + ":" + name() + ":filebeat";
+    if (full.length() <= Names.SUBDOMAIN_MAX) {
+      return full;
+    }
+    String hash = Names.hash(namespace() + "/" + name(), 8);
+    String tail = "-" + hash + ":filebeat";
+    return full.substring(0, Names.SUBDOMAIN_MAX - tail.length()) + tail;
   }
 
   /** Name of the Logstash ConfigMap, Deployment and Service. */
@@ -159,8 +178,8 @@ public record Pipeline(
     String bootstrap = blank(kafka.getBootstrapServers())
         ? kafka.getCluster() + "-kafka-bootstrap." + kafkaNamespace + ".svc:9092"
         : kafka.getBootstrapServers().trim();
-    String topicName = blank(topic.getName()) ? "logs." + ns + "." + name : topic.getName();
-    if (!TOPIC.matcher(topicName).matches()) {
+    String topicName = blank(topic.getName()) ? defaultTopicName(ns, name) : topic.getName();
+    if (!TOPIC.matcher(topicName).matches() || topicName.equals(".") || topicName.equals("..")) {
       problems.add(new SpecProblem("spec.kafka.topic.name", "'" + topicName
           + "' is not a Kafka topic name: use 1 to 249 letters, digits, '.', '_' or '-'"));
     }
@@ -170,9 +189,16 @@ public record Pipeline(
     if (topic.getReplicas() < 1 || topic.getReplicas() > 32767) {
       problems.add(new SpecProblem("spec.kafka.topic.replicas", "must be between 1 and 32767"));
     }
+    if (!blank(kafka.getBootstrapServers()) && !BOOTSTRAP.matcher(bootstrap).matches()) {
+      problems.add(new SpecProblem("spec.kafka.bootstrapServers", "'" + bootstrap
+          + "' is not a bootstrap address: use host:port, comma-separated for several"));
+    }
     long retentionMs = 0;
     Matcher m = RETENTION.matcher(Objects.requireNonNullElse(topic.getRetention(), "7d"));
-    if (m.matches()) {
+    if (m.matches() && Long.parseLong(m.group(1)) == 0) {
+      problems.add(new SpecProblem("spec.kafka.topic.retention",
+          "must be longer than 0: events would be deleted as soon as they arrive"));
+    } else if (m.matches()) {
       retentionMs = toMillis(Long.parseLong(m.group(1)), m.group(2));
     } else {
       problems.add(new SpecProblem("spec.kafka.topic.retention", "'" + topic.getRetention()
@@ -202,12 +228,16 @@ public record Pipeline(
       }
     }
     String index = blank(spec.getElasticsearch().getIndex())
-        ? "logs-" + ns + "-" + name
+        ? defaultIndex(ns, name)
         : spec.getElasticsearch().getIndex();
-    if (!INDEX.matcher(index).matches() || index.length() > 255) {
+    if (!INDEX.matcher(index).matches()) {
       problems.add(new SpecProblem("spec.elasticsearch.index", "'" + index
           + "' is not an index name: use lowercase letters, digits, '.', '_' or '-', starting"
           + " with a letter or digit"));
+    } else if (index.length() > INDEX_MAX) {
+      problems.add(new SpecProblem("spec.elasticsearch.index", "is " + index.length()
+          + " characters long; at most " + INDEX_MAX + " leave room for the date suffix or the"
+          + " data stream's backing index names within the 255 bytes an index name may have"));
     }
     problems.addAll(sourceProblems(spec.getSources()));
     if (!problems.isEmpty()) {
@@ -271,7 +301,7 @@ public record Pipeline(
       var kafka = spec.getKafka() == null ? new io.logpipeline.operator.api.KafkaSpec() : spec.getKafka();
       String topicName = kafka.getTopic() != null && kafka.getTopic().getName() != null
           && TOPIC.matcher(kafka.getTopic().getName()).matches()
-          ? kafka.getTopic().getName() : "logs." + ns + "." + name;
+          ? kafka.getTopic().getName() : defaultTopicName(ns, name);
       String kafkaNamespace = blank(kafka.getNamespace()) ? ns : kafka.getNamespace();
       List<URI> hosts = new ArrayList<>();
       var es = spec.getElasticsearch();
@@ -288,27 +318,53 @@ public record Pipeline(
         }
       }
       String index = es != null && es.getIndex() != null && INDEX.matcher(es.getIndex()).matches()
-          ? es.getIndex() : "logs-" + ns + "-" + name;
+          ? es.getIndex() : defaultIndex(ns, name);
       return new Pipeline(lp, Names.labelValue(name), topicName, topicResourceName(topicName),
           kafkaNamespace, "", 0, index, List.copyOf(hosts));
     }
   }
 
   /**
-   * KafkaTopic metadata.name for a Kafka topic name: the name itself when Kubernetes accepts it,
-   * else a lowercase form with a hash, the Kafka name then going to spec.topicName.
+   * KafkaTopic metadata.name for a Kafka topic name: the name itself when it is a DNS-1123
+   * subdomain, else a lowercase form with a hash, the Kafka name then going to spec.topicName.
    */
   static String topicResourceName(String topicName) {
-    if (topicName.matches("^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$")) {
+    if (topicName.length() <= Names.SUBDOMAIN_MAX && SUBDOMAIN.matcher(topicName).matches()) {
       return topicName;
     }
-    String clean = topicName.toLowerCase().replaceAll("[^a-z0-9.-]", "-")
-        .replaceAll("^[^a-z0-9]+", "").replaceAll("[^a-z0-9]+$", "");
-    String hash = Names.hash(topicName, 8);
-    if (clean.length() > 200) {
-      clean = clean.substring(0, 200);
+    List<String> labels = new ArrayList<>();
+    for (String label : topicName.toLowerCase(java.util.Locale.ROOT).split("\\.")) {
+      String clean = label.replaceAll("[^a-z0-9-]", "-").replaceAll("^-+", "").replaceAll("-+$", "");
+      if (!clean.isEmpty()) {
+        labels.add(clean);
+      }
     }
+    String clean = String.join(".", labels);
+    if (clean.length() > 200) {
+      clean = clean.substring(0, 200).replaceAll("[.-]+$", "");
+    }
+    String hash = Names.hash(topicName, 8);
     return clean.isEmpty() ? "topic-" + hash : clean + "-" + hash;
+  }
+
+  /** logs.<namespace>.<name>, shortened with a hash when longer than Kafka allows. */
+  static String defaultTopicName(String ns, String name) {
+    String full = "logs." + ns + "." + name;
+    if (full.length() <= TOPIC_MAX) {
+      return full;
+    }
+    String hash = Names.hash(full, 8);
+    return full.substring(0, TOPIC_MAX - hash.length() - 1).replaceAll("[.]+$", "") + "-" + hash;
+  }
+
+  /** logs-<namespace>-<name>, shortened with a hash when longer than an index name may be. */
+  static String defaultIndex(String ns, String name) {
+    String full = "logs-" + ns + "-" + name;
+    if (full.length() <= INDEX_MAX) {
+      return full;
+    }
+    String hash = Names.hash(full, 8);
+    return full.substring(0, INDEX_MAX - hash.length() - 1).replaceAll("[.-]+$", "") + "-" + hash;
   }
 
   private static long toMillis(long n, String unit) {

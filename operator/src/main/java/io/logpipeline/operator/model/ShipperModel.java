@@ -93,7 +93,7 @@ public final class ShipperModel {
     // that Filebeat already counted as shipped.
     kafka.put("required_acks", -1);
     kafka.put("compression", "gzip");
-    kafka.put("max_message_bytes", MAX_MESSAGE_BYTES);
+    kafka.put("max_message_bytes", maxMessageBytes(p));
     // Filebeat keeps unacknowledged events and retries until Kafka takes them; the registry
     // only advances on acknowledgement, so an outage delays but never drops.
     kafka.put("max_retries", 3);
@@ -106,6 +106,22 @@ public final class ShipperModel {
     config.put("logging.level", "info");
     config.put("logging.to_stderr", true);
     return config;
+  }
+
+  /**
+   * Largest event Filebeat sends: never above the topic's max.message.bytes, or Kafka would
+   * refuse the event and Filebeat would retry it forever.
+   */
+  static int maxMessageBytes(Pipeline p) {
+    Object topicLimit = BufferModel.topicConfig(p).get("max.message.bytes");
+    if (topicLimit != null) {
+      try {
+        return (int) Math.min(MAX_MESSAGE_BYTES, Long.parseLong(topicLimit.toString().trim()));
+      } catch (NumberFormatException ignored) {
+        // Strimzi reports a malformed value on the KafkaTopic; keep Filebeat's default.
+      }
+    }
+    return MAX_MESSAGE_BYTES;
   }
 
   private static List<String> logPaths(SourcesSpec sources) {

@@ -244,7 +244,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       String what = dependent.resourceType().getSimpleName();
       if (dependent instanceof KafkaTopicDependent && k.getCode() == 404) {
         return new StageException("StrimziMissing", "cannot create the KafkaTopic: the Strimzi"
-            + " KafkaTopic CRD (kafka.strimzi.io/v1beta2) is not installed; install Strimzi"
+            + " KafkaTopic CRD (kafka.strimzi.io/v1) is not installed; install Strimzi 0.49 or newer"
             + " (https://strimzi.io/quickstarts/) or fix spec.kafka.namespace", k);
       }
       return new StageException("ApplyFailed", "cannot apply " + what + ": HTTP " + k.getCode()

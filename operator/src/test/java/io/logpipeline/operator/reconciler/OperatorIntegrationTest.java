@@ -97,7 +97,7 @@ class OperatorIntegrationTest {
   /** Every object the pipeline provisions in Kubernetes, as the server has it now. */
   static Map<String, HasMetadata> children(String name) {
     String topic = "logs." + NS + "." + name;
-    String clusterName = "logpipeline-" + NS + "-" + name + "-filebeat";
+    String clusterName = "logpipeline:" + NS + ":" + name + ":filebeat";
     Map<String, HasMetadata> found = new LinkedHashMap<>();
     found.put("filebeat-config", client.configMaps().inNamespace(NS).withName(name + "-filebeat").get());
     found.put("filebeat-sa", client.serviceAccounts().inNamespace(NS).withName(name + "-filebeat").get());
