@@ -70,9 +70,15 @@ public final class HttpSearchClient implements SearchClient {
       }
     }
     this.hosts = connection.hosts();
-    this.authorization = connection.username() == null ? null : "Basic " + Base64.getEncoder()
-        .encodeToString((connection.username() + ":" + nullToEmpty(connection.password()))
-            .getBytes(StandardCharsets.UTF_8));
+    if (connection.apiKey() != null) {
+      // Elasticsearch wants base64("id:api_key"); the Secret holds "id:api_key", as Logstash does.
+      this.authorization = "ApiKey " + Base64.getEncoder()
+          .encodeToString(connection.apiKey().getBytes(StandardCharsets.UTF_8));
+    } else {
+      this.authorization = connection.username() == null ? null : "Basic " + Base64.getEncoder()
+          .encodeToString((connection.username() + ":" + nullToEmpty(connection.password()))
+              .getBytes(StandardCharsets.UTF_8));
+    }
     this.requestTimeout = requestTimeout;
     // Elasticsearch serves HTTP/1.1 only; the JDK's h2c upgrade attempt would just add headers
     // that some proxies in front of it mishandle.

@@ -49,6 +49,7 @@ public final class IndexerModel {
   static final String CA_FILE = CA_DIR + "/ca.crt";
   static final String USERNAME_ENV = "SEARCH_USERNAME";
   static final String PASSWORD_ENV = "SEARCH_PASSWORD";
+  static final String API_KEY_ENV = "SEARCH_API_KEY";
 
   private IndexerModel() {}
 
@@ -143,7 +144,10 @@ public final class IndexerModel {
       setting(conf, 4, "ilm_enabled", "false");
       setting(conf, 4, "data_stream", "false");
     }
-    if (p.spec().getElasticsearch().getCredentialsSecret() != null) {
+    CredentialsSecretRef creds = p.spec().getElasticsearch().getCredentialsSecret();
+    if (creds != null && usesApiKey(creds)) {
+      setting(conf, 4, "api_key", q("${" + API_KEY_ENV + "}"));
+    } else if (creds != null) {
       setting(conf, 4, "user", q("${" + USERNAME_ENV + "}"));
       setting(conf, 4, "password", q("${" + PASSWORD_ENV + "}"));
     }
@@ -219,7 +223,9 @@ public final class IndexerModel {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVarBuilder().withName("LS_JAVA_OPTS").withValue(heapOptions(resources)).build());
     CredentialsSecretRef creds = p.spec().getElasticsearch().getCredentialsSecret();
-    if (creds != null) {
+    if (creds != null && usesApiKey(creds)) {
+      env.add(secretEnv(API_KEY_ENV, creds.getName(), creds.getApiKeyKey()));
+    } else if (creds != null) {
       env.add(secretEnv(USERNAME_ENV, creds.getName(), creds.getUsernameKey()));
       env.add(secretEnv(PASSWORD_ENV, creds.getName(), creds.getPasswordKey()));
     }
@@ -284,6 +290,10 @@ public final class IndexerModel {
           .endTemplate()
         .endSpec()
         .build();
+  }
+
+  public static boolean usesApiKey(CredentialsSecretRef creds) {
+    return creds.getApiKeyKey() != null && !creds.getApiKeyKey().isBlank();
   }
 
   private static EnvVar secretEnv(String name, String secret, String key) {

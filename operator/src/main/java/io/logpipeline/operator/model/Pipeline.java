@@ -239,6 +239,12 @@ public record Pipeline(
           + " characters long; at most " + INDEX_MAX + " leave room for the date suffix or the"
           + " data stream's backing index names within the 255 bytes an index name may have"));
     }
+    var creds = spec.getElasticsearch().getCredentialsSecret();
+    if (creds != null && IndexerModel.usesApiKey(creds)
+        && spec.getElasticsearch().getFlavor() == Flavor.OPENSEARCH) {
+      problems.add(new SpecProblem("spec.elasticsearch.credentialsSecret.apiKeyKey",
+          "API keys are an Elasticsearch feature: with flavor opensearch use usernameKey and passwordKey"));
+    }
     problems.addAll(sourceProblems(spec.getSources()));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);

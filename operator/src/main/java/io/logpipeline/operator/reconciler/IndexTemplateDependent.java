@@ -15,6 +15,7 @@ import io.logpipeline.operator.elastic.SearchClient;
 import io.logpipeline.operator.elastic.SearchConnection;
 import io.logpipeline.operator.elastic.SearchException;
 import io.logpipeline.operator.model.IndexTemplateModel;
+import io.logpipeline.operator.model.IndexerModel;
 import io.logpipeline.operator.model.Pipeline;
 
 import java.nio.charset.StandardCharsets;
@@ -99,11 +100,16 @@ public class IndexTemplateDependent
     var es = p.spec().getElasticsearch();
     String username = null;
     String password = null;
+    String apiKey = null;
     CredentialsSecretRef creds = es.getCredentialsSecret();
     if (creds != null) {
       Secret secret = secret(p, context, creds.getName(), "spec.elasticsearch.credentialsSecret.name");
-      username = value(secret, creds.getUsernameKey(), "spec.elasticsearch.credentialsSecret.usernameKey");
-      password = value(secret, creds.getPasswordKey(), "spec.elasticsearch.credentialsSecret.passwordKey");
+      if (IndexerModel.usesApiKey(creds)) {
+        apiKey = value(secret, creds.getApiKeyKey(), "spec.elasticsearch.credentialsSecret.apiKeyKey");
+      } else {
+        username = value(secret, creds.getUsernameKey(), "spec.elasticsearch.credentialsSecret.usernameKey");
+        password = value(secret, creds.getPasswordKey(), "spec.elasticsearch.credentialsSecret.passwordKey");
+      }
     }
     String ca = null;
     TlsSpec tls = es.getTls();
@@ -112,7 +118,7 @@ public class IndexTemplateDependent
       ca = value(secret(p, context, ref.getName(), "spec.elasticsearch.tls.caSecret.name"),
           ref.getKey(), "spec.elasticsearch.tls.caSecret.key");
     }
-    return new SearchConnection(p.hosts(), username, password, ca,
+    return new SearchConnection(p.hosts(), username, password, apiKey, ca,
         tls != null && tls.isInsecureSkipVerify());
   }
 

@@ -240,6 +240,21 @@ class IndexerModelTest {
     }
 
     @Test
+    void anApiKeyReplacesUserAndPassword() {
+      Pipeline p = withCredentials(creds -> creds.getCredentialsSecret().setApiKeyKey("api-key"));
+      Plugin es = conf(p).plugin("output", "elasticsearch");
+      assertThat(es.settings()).doesNotContainKeys("user", "password");
+      String apiKey = String.valueOf(es.get("api_key"));
+      assertThat(apiKey).matches("^\\$\\{[A-Z_]+}$");
+      EnvVar env = env(p, apiKey.substring(2, apiKey.length() - 1));
+      assertThat(env.getValue()).isNull();
+      assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("es-creds");
+      assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("api-key");
+      assertThat(container(p).getEnv()).extracting(EnvVar::getName)
+          .containsExactlyInAnyOrder("LS_JAVA_OPTS", env.getName());
+    }
+
+    @Test
     void customSecretKeysAreUsed() {
       Pipeline p = withCredentials(creds -> {
         creds.getCredentialsSecret().setUsernameKey("user");

@@ -321,6 +321,19 @@ class PipelineTest {
   }
 
   @Test
+  void anApiKeyWithOpenSearchIsASpecProblem() {
+    List<SpecProblem> problems = Specs.problems(spec -> {
+      spec.getElasticsearch().setFlavor(io.logpipeline.operator.api.Flavor.OPENSEARCH);
+      var creds = new io.logpipeline.operator.api.CredentialsSecretRef();
+      creds.setName("creds");
+      creds.setApiKeyKey("api-key");
+      spec.getElasticsearch().setCredentialsSecret(creds);
+    });
+    assertThat(problems).extracting(SpecProblem::field)
+        .containsExactly("spec.elasticsearch.credentialsSecret.apiKeyKey");
+  }
+
+  @Test
   void bootstrapServersWithAQuoteIsASpecProblem() {
     List<SpecProblem> problems = Specs.problems(spec ->
         spec.getKafka().setBootstrapServers("kafka:9092\""));
