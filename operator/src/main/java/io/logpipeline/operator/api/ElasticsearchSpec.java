@@ -6,19 +6,23 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** The search cluster that stores the documents, and the index template the operator keeps there. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!(has(self.credentialsSecret) && has(self.credentialsSecret.apiKeyKey)) || !has(self.flavor) || self.flavor != 'opensearch'",
+    message = "credentialsSecret.apiKeyKey: API keys are an Elasticsearch feature; with flavor opensearch use usernameKey and passwordKey",
+    fieldPath = ".credentialsSecret.apiKeyKey")
 public class ElasticsearchSpec {
 
   /** Base URLs of the cluster. */
   @Required
-  @Size(min = 1)
+  @Size(min = 1, max = 16)
   @JsonPropertyDescription("Base URLs of the cluster, e.g. https://es-http.elastic.svc:9200.")
-  private List<String> hosts = new ArrayList<>();
+  private List<@Pattern("^https?://[^/@\\s\"]+(/.*)?$") String> hosts = new ArrayList<>();
 
   /** Which product answers at the hosts. */
   @Default("elasticsearch")
@@ -34,7 +38,7 @@ public class ElasticsearchSpec {
   private TlsSpec tls;
 
   /** Index or data stream name. */
-  @Pattern("^[a-z0-9][a-z0-9._-]*$")
+  @Pattern("^[a-z0-9][a-z0-9._-]{0,229}$")
   @JsonPropertyDescription("Index (or data stream) name; the template matches it and its dated indices. Default: logs-<namespace>-<name>.")
   private String index;
 

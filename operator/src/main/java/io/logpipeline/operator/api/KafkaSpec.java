@@ -2,7 +2,10 @@ package io.logpipeline.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** The Strimzi Kafka cluster and the topic that buffers this pipeline's events. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -14,10 +17,14 @@ public class KafkaSpec {
   private String cluster;
 
   /** Namespace of the Kafka resource and its Topic Operator. */
+  @Size(max = 63)
+  @ValidationRule(value = "self == oldSelf",
+      message = "is immutable: the KafkaTopic and its buffered events live there; create a new LogPipeline to move")
   @JsonPropertyDescription("Namespace of the Kafka resource, where its Topic Operator watches KafkaTopics. Default: the LogPipeline's namespace.")
   private String namespace;
 
   /** Bootstrap address Filebeat and Logstash connect to. */
+  @Pattern("^[A-Za-z0-9.-]+:[0-9]{1,5}(\\s*,\\s*[A-Za-z0-9.-]+:[0-9]{1,5})*$")
   @JsonPropertyDescription("Kafka bootstrap address (host:port, comma-separated). Default: <cluster>-kafka-bootstrap.<namespace>.svc:9092.")
   private String bootstrapServers;
 

@@ -6,6 +6,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,12 +18,20 @@ public class TopicSpec {
 
   /** Kafka topic name. */
   @Pattern("^[a-zA-Z0-9._-]{1,249}$")
+  @Size(max = 249)
+  @ValidationRule(value = "self != '.' && self != '..'",
+      message = "'.' and '..' are reserved by Kafka: use letters or digits too")
+  // Another name would be another topic; the events buffered in the old one would be orphaned.
+  @ValidationRule(value = "self == oldSelf",
+      message = "is immutable: the topic holds buffered events; create a new LogPipeline for a new topic")
   @JsonPropertyDescription("Kafka topic name (letters, digits, '.', '_', '-'; at most 249). Default: logs.<namespace>.<name>.")
   private String name;
 
   /** Partitions; bounds the useful indexer parallelism. */
   @Min(1)
   @Default("6")
+  @ValidationRule(value = "self >= oldSelf",
+      message = "cannot decrease: Kafka can only add partitions to a topic")
   @JsonPropertyDescription("Number of partitions. Bounds how many Logstash consumers can work in parallel; can only grow.")
   private int partitions = 6;
 
@@ -33,7 +43,7 @@ public class TopicSpec {
   private int replicas = 3;
 
   /** How long events stay in the topic. */
-  @Pattern("^[0-9]+(ms|s|m|h|d|w)$")
+  @Pattern("^[1-9][0-9]*(ms|s|m|h|d|w)$")
   @Default("7d")
   @JsonPropertyDescription("How long events stay in the topic (becomes retention.ms); long enough to outlast an indexing outage. A number and a unit: ms, s, m, h, d or w.")
   private String retention = "7d";

@@ -23,7 +23,9 @@ import java.util.concurrent.Callable;
 
 /**
  * Prints, without a cluster, every object and index template body the operator would apply for
- * the LogPipelines in a file; exits 1 when one of them is invalid, so CI can check them.
+ * the LogPipelines in a file; exits 1 when one of them is invalid, so CI can check them. It
+ * applies every rule the operator checks but those that need the cluster (referenced Secrets,
+ * the Kafka cluster, the existing topic).
  */
 @Command(name = "render", description = "Print the objects and index templates the operator would"
     + " apply for the LogPipelines in FILE (YAML, several documents allowed; - for stdin).")
@@ -75,7 +77,9 @@ public final class RenderCommand implements Callable<Integer> {
       }
       String id = lp.getMetadata().getNamespace() + "/" + lp.getMetadata().getName();
       try {
-        Render render = Render.of(Pipeline.resolve(lp));
+        Pipeline pipeline = Pipeline.resolve(lp);
+        pipeline.warnings().forEach(w -> err.println("LogPipeline " + id + ": warning: " + w));
+        Render render = Render.of(pipeline);
         for (HasMetadata o : render.objects()) {
           yaml.append("---\n").append(ConfigFiles.yaml(Serialization.jsonMapper().convertValue(o, Object.class)));
         }

@@ -121,8 +121,8 @@ public final class IndexerModel {
     conf.append("  }\n");
     String filter = indexer(p).getFilter();
     if (filter != null && !filter.isBlank()) {
-      conf.append(filter.stripTrailing().lines().map(l -> l.isEmpty() ? l : "  " + l)
-          .collect(Collectors.joining("\n"))).append('\n');
+      // Verbatim: indenting would change multi-line strings and regexes inside the filter.
+      conf.append(filter.stripTrailing()).append('\n');
     }
     conf.append("}\n\n");
 

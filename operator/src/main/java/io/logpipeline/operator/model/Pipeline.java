@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +27,7 @@ import java.util.regex.Pattern;
  * @param retentionMs the topic's retention.ms
  * @param index the index or data stream name
  * @param hosts the search cluster's base URLs
+ * @param warnings what is legal but probably not what the user meant
  */
 public record Pipeline(
     LogPipeline resource,
@@ -38,7 +38,8 @@ public record Pipeline(
     String bootstrapServers,
     long retentionMs,
     String index,
-    List<URI> hosts) {
+    List<URI> hosts,
+    List<SpecProblem> warnings) {
 
   public static final String MANAGED_BY = "logpipeline-operator";
   public static final String LABEL_NAME = "app.kubernetes.io/name";
@@ -55,11 +56,8 @@ public record Pipeline(
   public static final String COMPONENT_BUFFER = "buffer";
   public static final String COMPONENT_INDEXER = "indexer";
 
-  private static final Pattern RETENTION = Pattern.compile("^([0-9]+)(ms|s|m|h|d|w)$");
-  private static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
-  private static final Pattern INDEX = Pattern.compile("^[a-z0-9][a-z0-9._-]*$");
-  private static final Pattern BOOTSTRAP =
-      Pattern.compile("^[A-Za-z0-9.-]+:[0-9]{1,5}(\\s*,\\s*[A-Za-z0-9.-]+:[0-9]{1,5})*$");
+  static final Pattern TOPIC = Pattern.compile("^[a-zA-Z0-9._-]{1,249}$");
+  static final Pattern INDEX = Pattern.compile("^[a-z0-9][a-z0-9._-]*$");
   private static final Pattern SUBDOMAIN =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   /**
@@ -67,7 +65,7 @@ public record Pipeline(
    * backing index ".ds-<name>-YYYY.MM.DD-000001" (22).
    */
   static final int INDEX_MAX = 230;
-  private static final int TOPIC_MAX = 249;
+  static final int TOPIC_MAX = 249;
 
   public LogPipelineSpec spec() {
     return resource.getSpec();
@@ -179,117 +177,30 @@ public record Pipeline(
         ? kafka.getCluster() + "-kafka-bootstrap." + kafkaNamespace + ".svc:9092"
         : kafka.getBootstrapServers().trim();
     String topicName = blank(topic.getName()) ? defaultTopicName(ns, name) : topic.getName();
-    if (!TOPIC.matcher(topicName).matches() || topicName.equals(".") || topicName.equals("..")) {
-      problems.add(new SpecProblem("spec.kafka.topic.name", "'" + topicName
-          + "' is not a Kafka topic name: use 1 to 249 letters, digits, '.', '_' or '-'"));
-    }
-    if (topic.getPartitions() < 1) {
-      problems.add(new SpecProblem("spec.kafka.topic.partitions", "must be at least 1"));
-    }
-    if (topic.getReplicas() < 1 || topic.getReplicas() > 32767) {
-      problems.add(new SpecProblem("spec.kafka.topic.replicas", "must be between 1 and 32767"));
-    }
-    if (!blank(kafka.getBootstrapServers()) && !BOOTSTRAP.matcher(bootstrap).matches()) {
-      problems.add(new SpecProblem("spec.kafka.bootstrapServers", "'" + bootstrap
-          + "' is not a bootstrap address: use host:port, comma-separated for several"));
-    }
-    long retentionMs = 0;
-    Matcher m = RETENTION.matcher(Objects.requireNonNullElse(topic.getRetention(), "7d"));
-    if (m.matches() && Long.parseLong(m.group(1)) == 0) {
-      problems.add(new SpecProblem("spec.kafka.topic.retention",
-          "must be longer than 0: events would be deleted as soon as they arrive"));
-    } else if (m.matches()) {
-      retentionMs = toMillis(Long.parseLong(m.group(1)), m.group(2));
-    } else {
-      problems.add(new SpecProblem("spec.kafka.topic.retention", "'" + topic.getRetention()
-          + "' is not a duration: use a number and a unit (ms, s, m, h, d, w), e.g. 7d"));
-    }
-
-    List<URI> hosts = new ArrayList<>();
-    List<String> hostSpecs = spec.getElasticsearch().getHosts();
-    for (int i = 0; i < hostSpecs.size(); i++) {
-      String h = hostSpecs.get(i);
-      if (h != null && h.contains("@")) {
-        // Never echo it: the part before '@' is likely a password.
-        problems.add(new SpecProblem("spec.elasticsearch.hosts[" + i + "]", "must not contain"
-            + " credentials: put them in a Secret named by spec.elasticsearch.credentialsSecret"));
-        continue;
-      }
-      try {
-        URI uri = URI.create(h == null ? "" : h.trim());
-        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-            || uri.getHost() == null || h.contains("\"") || h.contains("\\")) {
-          throw new IllegalArgumentException();
-        }
-        hosts.add(uri);
-      } catch (IllegalArgumentException e) {
-        problems.add(new SpecProblem("spec.elasticsearch.hosts[" + i + "]", "'" + h
-            + "' is not a URL: use http(s)://host:port, e.g. https://es-http.elastic.svc:9200"));
-      }
-    }
     String index = blank(spec.getElasticsearch().getIndex())
         ? defaultIndex(ns, name)
         : spec.getElasticsearch().getIndex();
-    if (!INDEX.matcher(index).matches()) {
-      problems.add(new SpecProblem("spec.elasticsearch.index", "'" + index
-          + "' is not an index name: use lowercase letters, digits, '.', '_' or '-', starting"
-          + " with a letter or digit"));
-    } else if (index.length() > INDEX_MAX) {
-      problems.add(new SpecProblem("spec.elasticsearch.index", "is " + index.length()
-          + " characters long; at most " + INDEX_MAX + " leave room for the date suffix or the"
-          + " data stream's backing index names within the 255 bytes an index name may have"));
+
+    problems.addAll(SpecRules.topic(topic, topicName));
+    if (!blank(kafka.getBootstrapServers())) {
+      problems.addAll(SpecRules.bootstrapServers(bootstrap));
     }
-    var creds = spec.getElasticsearch().getCredentialsSecret();
-    if (creds != null && IndexerModel.usesApiKey(creds)
-        && spec.getElasticsearch().getFlavor() == Flavor.OPENSEARCH) {
-      problems.add(new SpecProblem("spec.elasticsearch.credentialsSecret.apiKeyKey",
-          "API keys are an Elasticsearch feature: with flavor opensearch use usernameKey and passwordKey"));
-    }
-    problems.addAll(sourceProblems(spec.getSources()));
+    List<URI> hosts = new ArrayList<>();
+    problems.addAll(SpecRules.hosts(spec.getElasticsearch().getHosts(), hosts));
+    problems.addAll(SpecRules.index(index));
+    problems.addAll(SpecRules.credentials(spec.getElasticsearch()));
+    problems.addAll(SpecRules.sources(spec.getSources()));
+    problems.addAll(SpecRules.indexer(spec.getIndexer()));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }
+    List<SpecProblem> warnings = new ArrayList<>();
+    warnings.addAll(SpecRules.topicWarnings(topicName));
+    warnings.addAll(SpecRules.selectorWarnings(spec.getSources()));
+    warnings.addAll(SpecRules.templateWarnings(spec.getElasticsearch(), index));
     return new Pipeline(lp, Names.labelValue(name), topicName, topicResourceName(topicName),
-        kafkaNamespace, bootstrap, retentionMs, index, List.copyOf(hosts));
-  }
-
-  private static List<SpecProblem> sourceProblems(io.logpipeline.operator.api.SourcesSpec sources) {
-    List<SpecProblem> problems = new ArrayList<>();
-    if (sources == null) {
-      return problems;
-    }
-    if (sources.getPodSelector() != null && sources.getPodSelector().getMatchExpressions() != null) {
-      var expressions = sources.getPodSelector().getMatchExpressions();
-      for (int i = 0; i < expressions.size(); i++) {
-        var e = expressions.get(i);
-        String field = "spec.sources.podSelector.matchExpressions[" + i + "]";
-        String op = e.getOperator();
-        int values = e.getValues() == null ? 0 : e.getValues().size();
-        if (e.getKey() == null || e.getKey().isBlank()) {
-          problems.add(new SpecProblem(field + ".key", "is required: a label key"));
-        }
-        if (!List.of("In", "NotIn", "Exists", "DoesNotExist").contains(op)) {
-          problems.add(new SpecProblem(field + ".operator",
-              "'" + op + "' is not an operator: use In, NotIn, Exists or DoesNotExist"));
-        } else if ((op.equals("In") || op.equals("NotIn")) && values == 0) {
-          problems.add(new SpecProblem(field + ".values", "must not be empty for operator " + op));
-        } else if ((op.equals("Exists") || op.equals("DoesNotExist")) && values > 0) {
-          problems.add(new SpecProblem(field + ".values", "must be empty for operator " + op));
-        }
-      }
-    }
-    var multiline = sources.getMultiline();
-    if (multiline != null) {
-      if (multiline.getPattern() == null || multiline.getPattern().isEmpty()) {
-        problems.add(new SpecProblem("spec.sources.multiline.pattern",
-            "is required: a regular expression, e.g. '^\\s' for indented lines"));
-      }
-      if (multiline.getMatch() != null && !List.of("after", "before").contains(multiline.getMatch())) {
-        problems.add(new SpecProblem("spec.sources.multiline.match",
-            "'" + multiline.getMatch() + "' is not accepted: use after or before"));
-      }
-    }
-    return problems;
+        kafkaNamespace, bootstrap, SpecRules.retentionMs(topic.getRetention()), index,
+        List.copyOf(hosts), List.copyOf(warnings));
   }
 
   /**
@@ -326,7 +237,7 @@ public record Pipeline(
       String index = es != null && es.getIndex() != null && INDEX.matcher(es.getIndex()).matches()
           ? es.getIndex() : defaultIndex(ns, name);
       return new Pipeline(lp, Names.labelValue(name), topicName, topicResourceName(topicName),
-          kafkaNamespace, "", 0, index, List.copyOf(hosts));
+          kafkaNamespace, "", 0, index, List.copyOf(hosts), List.of());
     }
   }
 
@@ -373,19 +284,7 @@ public record Pipeline(
     return full.substring(0, INDEX_MAX - hash.length() - 1).replaceAll("[.-]+$", "") + "-" + hash;
   }
 
-  private static long toMillis(long n, String unit) {
-    return switch (unit) {
-      case "ms" -> n;
-      case "s" -> n * 1000L;
-      case "m" -> n * 60_000L;
-      case "h" -> n * 3_600_000L;
-      case "d" -> n * 86_400_000L;
-      case "w" -> n * 604_800_000L;
-      default -> throw new IllegalArgumentException(unit);
-    };
-  }
-
-  private static boolean blank(String s) {
+  static boolean blank(String s) {
     return s == null || s.isBlank();
   }
 }

@@ -24,24 +24,30 @@ public final class LogPipelineOperator implements AutoCloseable {
    * @param templateRecheck how often a Ready pipeline's index template is read back
    * @param retryInitial first retry delay after a failed reconcile; it doubles up to retryMax
    * @param retryMax longest delay between retries
+   * @param referenceRecheck how soon a pipeline waiting for a missing Secret or Kafka looks again
    */
   public record Options(Set<String> namespaces, Duration templateRecheck,
-      Duration retryInitial, Duration retryMax) {
+      Duration retryInitial, Duration retryMax, Duration referenceRecheck) {
 
     public static Options defaults() {
-      return new Options(Set.of(), Duration.ofMinutes(10), Duration.ofSeconds(2), Duration.ofMinutes(5));
+      return new Options(Set.of(), Duration.ofMinutes(10), Duration.ofSeconds(2), Duration.ofMinutes(5),
+          Duration.ofSeconds(30));
     }
 
     public Options withNamespaces(Set<String> namespaces) {
-      return new Options(namespaces, templateRecheck, retryInitial, retryMax);
+      return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck);
     }
 
     public Options withRetry(Duration initial, Duration max) {
-      return new Options(namespaces, templateRecheck, initial, max);
+      return new Options(namespaces, templateRecheck, initial, max, referenceRecheck);
     }
 
     public Options withTemplateRecheck(Duration recheck) {
-      return new Options(namespaces, recheck, retryInitial, retryMax);
+      return new Options(namespaces, recheck, retryInitial, retryMax, referenceRecheck);
+    }
+
+    public Options withReferenceRecheck(Duration recheck) {
+      return new Options(namespaces, templateRecheck, retryInitial, retryMax, recheck);
     }
   }
 
@@ -61,7 +67,8 @@ public final class LogPipelineOperator implements AutoCloseable {
         .withCloseClientOnStop(false)
         .withSSABasedCreateUpdateMatchForDependentResources(false)
         .withUseSSAToPatchPrimaryResource(false));
-    var reconciler = new LogPipelineReconciler(searchClients, Clock.systemUTC(), options.templateRecheck());
+    var reconciler = new LogPipelineReconciler(searchClients, Clock.systemUTC(),
+        options.templateRecheck(), options.referenceRecheck());
     operator.register(reconciler, c -> {
       if (options.namespaces().isEmpty()) {
         c.watchingAllNamespaces();

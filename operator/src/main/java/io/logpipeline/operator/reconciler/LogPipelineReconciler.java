@@ -65,15 +65,22 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
   private final SearchClients searchClients;
   private final Clock clock;
   private final Duration templateRecheck;
+  private final Duration referenceRecheck;
+  private final ClusterReferences references;
 
   /**
    * @param templateRecheck how often a Ready pipeline's index template is read back, so a
    *     template deleted or changed by hand in the cluster is put back
+   * @param referenceRecheck how soon a pipeline waiting for a missing Secret or Kafka cluster
+   *     looks again
    */
-  public LogPipelineReconciler(SearchClients searchClients, Clock clock, Duration templateRecheck) {
+  public LogPipelineReconciler(SearchClients searchClients, Clock clock, Duration templateRecheck,
+      Duration referenceRecheck) {
     this.searchClients = searchClients;
     this.clock = clock;
     this.templateRecheck = templateRecheck;
+    this.referenceRecheck = referenceRecheck;
+    this.references = new ClusterReferences(clock, Duration.ofMinutes(1));
   }
 
   @Override
@@ -82,14 +89,24 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     if (lp.getSpec() != null && lp.getSpec().isPaused()) {
       return statusUpdate(lp, PipelineHealth.paused(lp, now), context);
     }
+    boolean childrenExist = context.getSecondaryResource(DaemonSet.class).isPresent()
+        || context.getSecondaryResource(Deployment.class).isPresent();
     Pipeline pipeline;
     try {
       pipeline = Pipeline.resolve(lp);
     } catch (InvalidSpecException e) {
+      // Only a new spec can fix this one: the spec change itself triggers the next reconcile.
       log.info("{}/{}: invalid spec, nothing written: {}", namespace(lp), name(lp), e.getMessage());
-      boolean childrenExist = context.getSecondaryResource(DaemonSet.class).isPresent()
-          || context.getSecondaryResource(Deployment.class).isPresent();
-      return statusUpdate(lp, PipelineHealth.invalid(lp, e.problems(), childrenExist, now), context);
+      return statusUpdate(lp, PipelineHealth.invalid(lp, "InvalidSpec", e.problems(), childrenExist, now),
+          context);
+    }
+    var missing = references.check(pipeline, context.getClient(), context.getSecondaryResource(KafkaTopic.class));
+    if (!missing.isEmpty()) {
+      // Secrets and the Kafka cluster are not watched: look again after a while.
+      log.info("{}/{}: nothing written, the spec refers to what is not there: {}", namespace(lp), name(lp),
+          missing.stream().map(Object::toString).collect(java.util.stream.Collectors.joining("; ")));
+      return statusUpdate(lp, PipelineHealth.invalid(lp, "MissingReference", missing, childrenExist, now),
+          context).rescheduleAfter(referenceRecheck);
     }
     PipelineContext.put(context, pipeline, searchClients);
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
@@ -157,6 +174,16 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     var previous = lp.getStatus() == null || lp.getStatus().getConditions() == null
         ? java.util.List.<io.fabric8.kubernetes.api.model.Condition>of() : lp.getStatus().getConditions();
     for (var c : status.getConditions()) {
+      boolean warning = PipelineHealth.VALID.equals(c.getType())
+          && PipelineHealth.WITH_WARNINGS.equals(c.getReason());
+      if (warning) {
+        boolean sameBefore = previous.stream().anyMatch(old -> old.getType().equals(c.getType())
+            && Objects.equals(old.getReason(), c.getReason()) && Objects.equals(old.getMessage(), c.getMessage()));
+        if (!sameBefore) {
+          event(lp, context, "SpecWarning", c.getMessage());
+        }
+        continue;
+      }
       if (!"False".equals(c.getStatus()) || PipelineHealth.READY.equals(c.getType())
           || "Creating".equals(c.getReason()) || c.getReason().endsWith("NotReady")
           || "WaitingForStrimzi".equals(c.getReason())) {

@@ -33,6 +33,8 @@ public final class PipelineHealth {
   public static final String INDEXER_READY = "IndexerReady";
   public static final String INDEX_TEMPLATE_READY = "IndexTemplateReady";
   public static final String READY = "Ready";
+  /** Reason of a True Valid condition whose message lists what is legal but likely unintended. */
+  public static final String WITH_WARNINGS = "ValidWithWarnings";
 
   /** Stage errors keyed by condition type. */
   public record StageErrors(Map<String, StageException> byCondition) {
@@ -51,7 +53,10 @@ public final class PipelineHealth {
       LogPipeline lp, Pipeline p, Observed seen, StageErrors errors, Instant now) {
     List<Condition> conditions = new ArrayList<>();
     long gen = generation(lp);
-    conditions.add(condition(VALID, true, "Valid", "spec is valid", gen));
+    conditions.add(p.warnings().isEmpty()
+        ? condition(VALID, true, "Valid", "spec is valid", gen)
+        : condition(VALID, true, WITH_WARNINGS, "spec is valid, but: " + p.warnings().stream()
+            .map(SpecProblem::toString).collect(Collectors.joining("; ")), gen));
 
     LogPipelineStatus status = new LogPipelineStatus();
     // Shipper
@@ -159,14 +164,14 @@ public final class PipelineHealth {
   }
 
   /** Status of a pipeline whose spec cannot be provisioned: what exists is left alone. */
-  public static LogPipelineStatus invalid(LogPipeline lp, List<SpecProblem> problems,
+  public static LogPipelineStatus invalid(LogPipeline lp, String reason, List<SpecProblem> problems,
       boolean childrenExist, Instant now) {
     long gen = generation(lp);
     String message = problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
     LogPipelineStatus status = keepObservations(lp);
     List<Condition> conditions = new ArrayList<>();
-    conditions.add(condition(VALID, false, "InvalidSpec", message, gen));
-    conditions.add(condition(READY, false, "InvalidSpec",
+    conditions.add(condition(VALID, false, reason, message, gen));
+    conditions.add(condition(READY, false, reason,
         childrenExist ? "the last valid spec keeps running unchanged" : "nothing was provisioned", gen));
     Phase previous = lp.getStatus() == null ? null : lp.getStatus().getPhase();
     boolean wasRunning = childrenExist || previous == Phase.Ready || previous == Phase.Degraded;

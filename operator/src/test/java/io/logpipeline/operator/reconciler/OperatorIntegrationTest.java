@@ -56,10 +56,28 @@ class OperatorIntegrationTest {
 
   @BeforeAll
   static void start() {
+    installStrimziKafka();
     search = OpenSearchNode.startNew();
     searchClient = new HttpSearchClient(SearchConnection.plain(search.httpUri()));
     operator = LogPipelineOperator.start(client, SearchClients.http(),
-        LogPipelineOperator.Options.defaults().withRetry(Duration.ofMillis(200), Duration.ofSeconds(2)));
+        LogPipelineOperator.Options.defaults().withRetry(Duration.ofMillis(200), Duration.ofSeconds(2))
+            .withReferenceRecheck(Duration.ofSeconds(1)));
+  }
+
+  /** Strimzi's Kafka CRD and a Kafka "my-cluster", as a cluster with Strimzi has them. */
+  static void installStrimziKafka() {
+    client.apiextensions().v1().customResourceDefinitions().resource(
+        new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+            .withNewMetadata().withName("kafkas.kafka.strimzi.io").endMetadata()
+            .withNewSpec().withGroup("kafka.strimzi.io").withScope("Namespaced")
+                .withNewNames().withKind("Kafka").withPlural("kafkas").endNames()
+                .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
+            .endSpec().build()).create();
+    client.genericKubernetesResources("kafka.strimzi.io/v1", "Kafka").inNamespace(KAFKA_NS)
+        .resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+            .withApiVersion("kafka.strimzi.io/v1").withKind("Kafka")
+            .withNewMetadata().withName("my-cluster").withNamespace(KAFKA_NS).endMetadata()
+            .build()).create();
   }
 
   @AfterAll
@@ -306,7 +324,7 @@ class OperatorIntegrationTest {
   }
 
   @Test
-  void missingSecretFailsOnlyTheTemplateStage() throws Exception {
+  void aMissingSecretIsReportedBeforeAnythingIsWritten() throws Exception {
     LogPipeline lp = pipeline("secured", DeletionPolicy.Delete);
     var creds = new io.logpipeline.operator.api.CredentialsSecretRef();
     creds.setName("es-creds");
@@ -316,16 +334,27 @@ class OperatorIntegrationTest {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       LogPipeline seen = current("secured");
       assertThat(seen.getStatus()).isNotNull();
-      var template = condition(seen, PipelineHealth.INDEX_TEMPLATE_READY);
-      assertThat(template.getStatus()).isEqualTo("False");
-      assertThat(template.getReason()).isEqualTo("SecretNotFound");
-      assertThat(template.getMessage()).contains("es-creds")
-          .contains("spec.elasticsearch.credentialsSecret.name");
-      assertThat(seen.getStatus().getPhase()).isEqualTo(Phase.Degraded);
-      assertThat(warningEvents("secured")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("SecretNotFound"));
+      var valid = condition(seen, PipelineHealth.VALID);
+      assertThat(valid.getStatus()).isEqualTo("False");
+      assertThat(valid.getReason()).isEqualTo("MissingReference");
+      assertThat(valid.getMessage()).isEqualTo("spec.elasticsearch.credentialsSecret.name: Secret"
+          + " es-creds does not exist in namespace logging: create it, or fix the name");
+      assertThat(seen.getStatus().getPhase()).isEqualTo(Phase.Failed);
+      assertThat(warningEvents("secured")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("MissingReference"));
     });
-    // The other stages did not wait for the template.
-    assertThat(children("secured")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull());
+    assertThat(children("secured")).allSatisfy((id, o) -> assertThat(o).as(id).isNull());
+
+    // A Secret is not watched: the operator looks again by itself and converges.
+    // (OpenSearch here has no security plugin, so any credentials are accepted.)
+    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("es-creds").withNamespace(NS).endMetadata()
+        .addToStringData("username", "logstash").addToStringData("password", "s3cret-value")
+        .build()).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(condition(current("secured"), PipelineHealth.VALID).getStatus()).isEqualTo("True");
+      assertThat(children("secured")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull());
+      assertThat(searchClient.getIndexTemplate("logs-logging-secured")).isPresent();
+    });
     Deployment logstash = (Deployment) children("secured").get("logstash");
     assertThat(logstash.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .anySatisfy(env -> {
@@ -334,21 +363,94 @@ class OperatorIntegrationTest {
           assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("es-creds");
           assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("password");
         });
-
-    // OpenSearch here has no security plugin, so any credentials are accepted once they exist.
-    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
-        .withNewMetadata().withName("es-creds").withNamespace(NS).endMetadata()
-        .addToStringData("username", "logstash").addToStringData("password", "s3cret-value")
-        .build()).create();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(condition(current("secured"), PipelineHealth.INDEX_TEMPLATE_READY).getStatus())
-            .isEqualTo("True"));
-    assertThat(searchClient.getIndexTemplate("logs-logging-secured")).isPresent();
     // The secret's value appears nowhere the operator writes.
     assertThat(client.getKubernetesSerialization().asYaml(current("secured"))).doesNotContain("s3cret-value");
     children("secured").values().forEach(o ->
         assertThat(client.getKubernetesSerialization().asYaml(o)).doesNotContain("s3cret-value"));
     warningEvents("secured").forEach(e -> assertThat(e.getMessage()).doesNotContain("s3cret-value"));
+  }
+
+  @Test
+  void anInvalidChangeLeavesTheRunningPipelineUntouchedUntilFixed() throws Exception {
+    client.resource(pipeline("billing", DeletionPolicy.Delete)).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(children("billing")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
+    markReady("billing");
+    awaitReady("billing");
+    Map<String, String> before = versions(children("billing"));
+    String templateHash = template("logs-logging-billing").path("_meta").path("hash").asText();
+
+    LogPipeline lp = current("billing");
+    lp.getSpec().getIndexer().setFilter("grok { match => { \"message\" => \"%{WORD:w}\" }");
+    lp.getSpec().getElasticsearch().getTemplate().setShards(3);
+    client.resource(lp).update();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      LogPipeline seen = current("billing");
+      assertThat(seen.getStatus().getObservedGeneration()).isEqualTo(seen.getMetadata().getGeneration());
+      var valid = condition(seen, PipelineHealth.VALID);
+      assertThat(valid.getStatus()).isEqualTo("False");
+      assertThat(valid.getReason()).isEqualTo("InvalidSpec");
+      assertThat(valid.getMessage()).startsWith("spec.indexer.filter: line 1, column");
+      assertThat(seen.getStatus().getPhase()).isEqualTo(Phase.Degraded);
+      assertThat(seen.getStatus().getShippers()).isEqualTo("3/3");
+      assertThat(warningEvents("billing")).anySatisfy(e -> {
+        assertThat(e.getReason()).isEqualTo("InvalidSpec");
+        assertThat(e.getMessage()).contains("spec.indexer.filter");
+      });
+    });
+    // No write at all: every child and the template are exactly as the last valid spec made them.
+    assertThat(versions(children("billing"))).isEqualTo(before);
+    assertThat(template("logs-logging-billing").path("_meta").path("hash").asText()).isEqualTo(templateHash);
+
+    lp = current("billing");
+    lp.getSpec().getIndexer().setFilter("grok { match => { \"message\" => \"%{WORD:w}\" } }");
+    client.resource(lp).update();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      LogPipeline seen = current("billing");
+      assertThat(condition(seen, PipelineHealth.VALID).getStatus()).isEqualTo("True");
+      assertThat(((ConfigMap) children("billing").get("logstash-config")).getData().get("pipeline.conf"))
+          .contains("%{WORD:w}");
+      assertThat(template("logs-logging-billing").path("_meta").path("hash").asText()).isNotEqualTo(templateHash);
+    });
+    markReady("billing");
+    awaitReady("billing");
+  }
+
+  @Test
+  void anUnknownKafkaClusterIsReported() throws Exception {
+    LogPipeline lp = pipeline("nowhere", DeletionPolicy.Delete);
+    lp.getSpec().getKafka().setCluster("no-such-cluster");
+    client.resource(lp).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var valid = condition(current("nowhere"), PipelineHealth.VALID);
+      assertThat(valid.getStatus()).isEqualTo("False");
+      assertThat(valid.getReason()).isEqualTo("MissingReference");
+      assertThat(valid.getMessage()).isEqualTo("spec.kafka.cluster: no Strimzi Kafka 'no-such-cluster'"
+          + " in namespace kafka: fix spec.kafka.cluster or spec.kafka.namespace");
+    });
+    assertThat(children("nowhere")).allSatisfy((id, o) -> assertThat(o).as(id).isNull());
+  }
+
+  @Test
+  void partitionsOfAnExistingTopicNeverShrink() throws Exception {
+    client.resource(pipeline("metrics", DeletionPolicy.Delete)).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(children("metrics")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
+    Map<String, String> before = versions(children("metrics"));
+
+    LogPipeline lp = current("metrics");
+    lp.getSpec().getKafka().getTopic().setPartitions(3);
+    client.resource(lp).update();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var valid = condition(current("metrics"), PipelineHealth.VALID);
+      assertThat(valid.getStatus()).isEqualTo("False");
+      assertThat(valid.getMessage()).isEqualTo("spec.kafka.topic.partitions: is 3 but topic"
+          + " logs.logging.metrics already has 6 partitions, and Kafka cannot remove partitions: use 6 or more");
+    });
+    assertThat(versions(children("metrics"))).isEqualTo(before);
+    assertThat(((KafkaTopic) children("metrics").get("kafka-topic")).getSpec().getPartitions()).isEqualTo(6);
   }
 
   static List<io.fabric8.kubernetes.api.model.Event> warningEvents(String name) {

@@ -1,0 +1,298 @@
+package io.logpipeline.operator.model;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.logpipeline.operator.api.ElasticsearchSpec;
+import io.logpipeline.operator.api.Flavor;
+import io.logpipeline.operator.api.IndexerSpec;
+import io.logpipeline.operator.api.SourcesSpec;
+import io.logpipeline.operator.api.TopicSpec;
+import io.logpipeline.operator.logstash.LogstashParser;
+import io.logpipeline.operator.logstash.LogstashSyntaxException;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The rules a LogPipeline spec must follow beyond what the CRD schema can express, each naming
+ * the field and what would be accepted. Pure: cluster facts (Secrets, the Kafka cluster, the
+ * existing topic) are checked by the reconciler.
+ */
+final class SpecRules {
+
+  private static final Pattern RETENTION = Pattern.compile("^([0-9]+)(ms|s|m|h|d|w)$");
+  private static final Pattern BOOTSTRAP =
+      Pattern.compile("^[A-Za-z0-9.-]+:[0-9]{1,5}(\\s*,\\s*[A-Za-z0-9.-]+:[0-9]{1,5})*$");
+
+  private SpecRules() {}
+
+  static List<SpecProblem> topic(TopicSpec topic, String topicName) {
+    List<SpecProblem> problems = new ArrayList<>();
+    if (!Pipeline.TOPIC.matcher(topicName).matches()) {
+      problems.add(new SpecProblem("spec.kafka.topic.name", "'" + excerpt(topicName)
+          + "' is not a Kafka topic name: use 1 to 249 letters, digits, '.', '_' or '-'"));
+    } else if (topicName.equals(".") || topicName.equals("..")) {
+      problems.add(new SpecProblem("spec.kafka.topic.name",
+          "'" + topicName + "' is reserved by Kafka: use letters or digits too"));
+    }
+    if (topic.getPartitions() < 1) {
+      problems.add(new SpecProblem("spec.kafka.topic.partitions", "must be at least 1"));
+    }
+    if (topic.getReplicas() < 1 || topic.getReplicas() > 32767) {
+      problems.add(new SpecProblem("spec.kafka.topic.replicas", "must be between 1 and 32767"));
+    }
+    String retention = Objects.requireNonNullElse(topic.getRetention(), "7d");
+    Matcher m = RETENTION.matcher(retention);
+    if (!m.matches()) {
+      problems.add(new SpecProblem("spec.kafka.topic.retention", "'" + excerpt(retention)
+          + "' is not a duration: use a number and a unit (ms, s, m, h, d, w), e.g. 7d"));
+    } else if (Long.parseLong(m.group(1)) == 0) {
+      problems.add(new SpecProblem("spec.kafka.topic.retention",
+          "must be longer than 0: events would be deleted as soon as they arrive"));
+    }
+    return problems;
+  }
+
+  /** retention.ms of a valid retention such as {@code 7d}. */
+  static long retentionMs(String retention) {
+    Matcher m = RETENTION.matcher(Objects.requireNonNullElse(retention, "7d"));
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a validated retention: " + retention);
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> n;
+      case "s" -> n * 1000L;
+      case "m" -> n * 60_000L;
+      case "h" -> n * 3_600_000L;
+      case "d" -> n * 86_400_000L;
+      case "w" -> n * 604_800_000L;
+      default -> throw new IllegalArgumentException(m.group(2));
+    };
+  }
+
+  static List<SpecProblem> bootstrapServers(String bootstrap) {
+    if (BOOTSTRAP.matcher(bootstrap).matches()) {
+      return List.of();
+    }
+    return List.of(new SpecProblem("spec.kafka.bootstrapServers", "'" + excerpt(bootstrap)
+        + "' is not a bootstrap address: use host:port, comma-separated for several"));
+  }
+
+  /** Checks the hosts and adds the valid ones to {@code parsed}. */
+  static List<SpecProblem> hosts(List<String> hostSpecs, List<URI> parsed) {
+    List<SpecProblem> problems = new ArrayList<>();
+    for (int i = 0; i < hostSpecs.size(); i++) {
+      String h = hostSpecs.get(i);
+      String field = "spec.elasticsearch.hosts[" + i + "]";
+      if (h != null && h.contains("@")) {
+        // Never echo it: the part before '@' is likely a password.
+        problems.add(new SpecProblem(field, "must not contain credentials: put them in a Secret"
+            + " named by spec.elasticsearch.credentialsSecret"));
+        continue;
+      }
+      try {
+        URI uri = URI.create(h == null ? "" : h.trim());
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+            || uri.getHost() == null || h.contains("\"") || h.contains("\\")) {
+          throw new IllegalArgumentException();
+        }
+        parsed.add(uri);
+      } catch (IllegalArgumentException e) {
+        problems.add(new SpecProblem(field, "'" + excerpt(h)
+            + "' is not a URL: use http(s)://host:port, e.g. https://es-http.elastic.svc:9200"));
+      }
+    }
+    return problems;
+  }
+
+  static List<SpecProblem> index(String index) {
+    if (!Pipeline.INDEX.matcher(index).matches()) {
+      return List.of(new SpecProblem("spec.elasticsearch.index", "'" + excerpt(index)
+          + "' is not an index name: use lowercase letters, digits, '.', '_' or '-', starting"
+          + " with a letter or digit (no *, ?, \", <, >, |, space, ',' or #)"));
+    }
+    if (index.length() > Pipeline.INDEX_MAX) {
+      return List.of(new SpecProblem("spec.elasticsearch.index", "is " + index.length()
+          + " characters long; at most " + Pipeline.INDEX_MAX + " leave room for the date suffix"
+          + " or the data stream's backing index names within the 255 bytes of an index name"));
+    }
+    return List.of();
+  }
+
+  static List<SpecProblem> credentials(ElasticsearchSpec es) {
+    var creds = es.getCredentialsSecret();
+    if (creds != null && IndexerModel.usesApiKey(creds) && es.getFlavor() == Flavor.OPENSEARCH) {
+      return List.of(new SpecProblem("spec.elasticsearch.credentialsSecret.apiKeyKey",
+          "API keys are an Elasticsearch feature: with flavor opensearch use usernameKey and passwordKey"));
+    }
+    return List.of();
+  }
+
+  static List<SpecProblem> indexer(IndexerSpec indexer) {
+    if (indexer == null || indexer.getFilter() == null || indexer.getFilter().isBlank()) {
+      return List.of();
+    }
+    try {
+      LogstashParser.parseFilterBody(indexer.getFilter());
+      return List.of();
+    } catch (LogstashSyntaxException e) {
+      return List.of(new SpecProblem("spec.indexer.filter", e.getMessage()));
+    }
+  }
+
+  static List<SpecProblem> sources(SourcesSpec sources) {
+    List<SpecProblem> problems = new ArrayList<>();
+    if (sources == null) {
+      return problems;
+    }
+    LabelSelector selector = sources.getPodSelector();
+    if (selector != null && selector.getMatchExpressions() != null) {
+      var expressions = selector.getMatchExpressions();
+      for (int i = 0; i < expressions.size(); i++) {
+        LabelSelectorRequirement e = expressions.get(i);
+        String field = "spec.sources.podSelector.matchExpressions[" + i + "]";
+        String op = e.getOperator();
+        int values = e.getValues() == null ? 0 : e.getValues().size();
+        if (e.getKey() == null || e.getKey().isBlank()) {
+          problems.add(new SpecProblem(field + ".key", "is required: a label key"));
+        }
+        if (!List.of("In", "NotIn", "Exists", "DoesNotExist").contains(op)) {
+          problems.add(new SpecProblem(field + ".operator",
+              "'" + excerpt(op) + "' is not an operator: use In, NotIn, Exists or DoesNotExist"));
+        } else if ((op.equals("In") || op.equals("NotIn")) && values == 0) {
+          problems.add(new SpecProblem(field + ".values", "must not be empty for operator " + op));
+        } else if ((op.equals("Exists") || op.equals("DoesNotExist")) && values > 0) {
+          problems.add(new SpecProblem(field + ".values", "must be empty for operator " + op));
+        }
+      }
+    }
+    var multiline = sources.getMultiline();
+    if (multiline != null) {
+      if (multiline.getPattern() == null || multiline.getPattern().isEmpty()) {
+        problems.add(new SpecProblem("spec.sources.multiline.pattern",
+            "is required: a regular expression, e.g. '^\\\\s' for indented lines"));
+      }
+      if (multiline.getMatch() != null && !List.of("after", "before").contains(multiline.getMatch())) {
+        problems.add(new SpecProblem("spec.sources.multiline.match",
+            "'" + excerpt(multiline.getMatch()) + "' is not accepted: use after or before"));
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Kafka turns '.' into '_' in metric names, so topics that differ only there collide; Kafka
+   * itself warns when a name mixes both.
+   */
+  static List<SpecProblem> topicWarnings(String topicName) {
+    if (topicName.contains(".") && topicName.contains("_")) {
+      return List.of(new SpecProblem("spec.kafka.topic.name", "'" + excerpt(topicName)
+          + "' mixes '.' and '_': Kafka's metric names replace '.' with '_', so it can collide"
+          + " with another topic; use one of the two"));
+    }
+    return List.of();
+  }
+
+  /** Selections that no pod can pass: legal, but the pipeline would ship nothing. */
+  static List<SpecProblem> selectorWarnings(SourcesSpec sources) {
+    List<SpecProblem> warnings = new ArrayList<>();
+    if (sources == null) {
+      return warnings;
+    }
+    List<String> namespaces = Objects.requireNonNullElse(sources.getNamespaces(), List.of());
+    List<String> excluded = Objects.requireNonNullElse(sources.getExcludeNamespaces(), List.of());
+    if (!namespaces.isEmpty() && excluded.containsAll(namespaces)) {
+      warnings.add(new SpecProblem("spec.sources.excludeNamespaces",
+          "excludes every namespace of spec.sources.namespaces: nothing will be collected"));
+    }
+    LabelSelector selector = sources.getPodSelector();
+    if (selector == null) {
+      return warnings;
+    }
+    // Per label key: the values a pod may have (null: any), and whether the label must be absent.
+    Map<String, Set<String>> allowed = new HashMap<>();
+    Map<String, Boolean> mustExist = new HashMap<>();
+    Set<String> impossible = new java.util.TreeSet<>();
+    if (selector.getMatchLabels() != null) {
+      selector.getMatchLabels().forEach((k, v) -> {
+        restrict(allowed, k, Set.of(v), impossible);
+        mustExist.put(k, true);
+      });
+    }
+    for (LabelSelectorRequirement r : Objects.requireNonNullElse(selector.getMatchExpressions(),
+        List.<LabelSelectorRequirement>of())) {
+      String k = r.getKey();
+      Set<String> values = new HashSet<>(Objects.requireNonNullElse(r.getValues(), List.of()));
+      switch (Objects.requireNonNullElse(r.getOperator(), "")) {
+        case "In" -> {
+          restrict(allowed, k, values, impossible);
+          if (Boolean.FALSE.equals(mustExist.put(k, true))) {
+            impossible.add(k);
+          }
+        }
+        case "NotIn" -> {
+          if (allowed.containsKey(k) && values.containsAll(allowed.get(k))) {
+            impossible.add(k);
+          }
+        }
+        case "Exists" -> {
+          if (Boolean.FALSE.equals(mustExist.put(k, true))) {
+            impossible.add(k);
+          }
+        }
+        case "DoesNotExist" -> {
+          if (Boolean.TRUE.equals(mustExist.put(k, false))) {
+            impossible.add(k);
+          }
+        }
+        default -> { }
+      }
+    }
+    for (String key : impossible) {
+      warnings.add(new SpecProblem("spec.sources.podSelector", "no pod can match: the conditions"
+          + " on label '" + excerpt(key) + "' contradict each other, so nothing will be collected"));
+    }
+    return warnings;
+  }
+
+  private static void restrict(Map<String, Set<String>> allowed, String key, Set<String> values,
+      Set<String> impossible) {
+    Set<String> now = allowed.containsKey(key) ? new HashSet<>(allowed.get(key)) : new HashSet<>(values);
+    now.retainAll(values);
+    allowed.put(key, now);
+    if (now.isEmpty()) {
+      impossible.add(key);
+    }
+  }
+
+  /**
+   * Elasticsearch's built-in template for logs-*-* has priority 100 and makes matching names
+   * data streams; a lower priority of ours loses to it.
+   */
+  static List<SpecProblem> templateWarnings(ElasticsearchSpec es, String index) {
+    int priority = es.getTemplate() == null ? 200 : es.getTemplate().getPriority();
+    if (es.getFlavor() != Flavor.OPENSEARCH && priority <= 100 && index.matches("^logs-[^-]+-.*")) {
+      return List.of(new SpecProblem("spec.elasticsearch.template.priority", "is " + priority
+          + ": Elasticsearch's built-in logs-*-* template (priority 100) would win for index "
+          + excerpt(index) + "; use a priority above 100"));
+    }
+    return List.of();
+  }
+
+  /** User text in a message: never more than 60 characters of it. */
+  static String excerpt(String s) {
+    if (s == null) {
+      return "null";
+    }
+    return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+  }
+}

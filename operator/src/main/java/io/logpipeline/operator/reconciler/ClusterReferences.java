@@ -1,0 +1,140 @@
+package io.logpipeline.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.logpipeline.operator.api.CredentialsSecretRef;
+import io.logpipeline.operator.api.SecretKeySpec;
+import io.logpipeline.operator.model.IndexerModel;
+import io.logpipeline.operator.model.Pipeline;
+import io.logpipeline.operator.model.SpecProblem;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The part of validation that needs the cluster: what the spec refers to must exist before
+ * anything is written (the Secrets and their keys, the Strimzi Kafka cluster), and the topic may
+ * not shrink. Reads only; a check the operator is not allowed to make is skipped, not failed.
+ */
+final class ClusterReferences {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterReferences.class);
+  static final String KAFKA_CRD = "kafkas.kafka.strimzi.io";
+
+  private final Clock clock;
+  private final Duration crdRecheck;
+  private volatile Optional<String> kafkaVersion = Optional.empty();
+  private volatile Instant crdCheckedAt = Instant.EPOCH;
+
+  ClusterReferences(Clock clock, Duration crdRecheck) {
+    this.clock = clock;
+    this.crdRecheck = crdRecheck;
+  }
+
+  List<SpecProblem> check(Pipeline p, KubernetesClient client, Optional<KafkaTopic> existingTopic) {
+    List<SpecProblem> problems = new ArrayList<>();
+    var es = p.spec().getElasticsearch();
+    CredentialsSecretRef creds = es.getCredentialsSecret();
+    if (creds != null) {
+      String base = "spec.elasticsearch.credentialsSecret";
+      secret(client, p, creds.getName(), base + ".name", problems).ifPresent(secret -> {
+        if (IndexerModel.usesApiKey(creds)) {
+          key(secret, creds.getApiKeyKey(), base + ".apiKeyKey", problems);
+        } else {
+          key(secret, creds.getUsernameKey(), base + ".usernameKey", problems);
+          key(secret, creds.getPasswordKey(), base + ".passwordKey", problems);
+        }
+      });
+    }
+    if (es.getTls() != null && es.getTls().getCaSecret() != null) {
+      SecretKeySpec ca = es.getTls().getCaSecret();
+      secret(client, p, ca.getName(), "spec.elasticsearch.tls.caSecret.name", problems)
+          .ifPresent(secret -> key(secret, ca.getKey(), "spec.elasticsearch.tls.caSecret.key", problems));
+    }
+    kafkaCluster(client, p).ifPresent(problems::add);
+    existingTopic.map(t -> t.getSpec() == null ? null : t.getSpec().getPartitions())
+        .filter(existing -> existing > partitions(p))
+        .ifPresent(existing -> problems.add(new SpecProblem("spec.kafka.topic.partitions",
+            "is " + partitions(p) + " but topic " + p.topicName() + " already has " + existing
+                + " partitions, and Kafka cannot remove partitions: use " + existing + " or more")));
+    return problems;
+  }
+
+  private static int partitions(Pipeline p) {
+    return p.spec().getKafka().getTopic() == null ? 6 : p.spec().getKafka().getTopic().getPartitions();
+  }
+
+  private static Optional<Secret> secret(KubernetesClient client, Pipeline p, String name,
+      String field, List<SpecProblem> problems) {
+    Secret secret = client.secrets().inNamespace(p.namespace()).withName(name).get();
+    if (secret == null) {
+      problems.add(new SpecProblem(field, "Secret " + name + " does not exist in namespace "
+          + p.namespace() + ": create it, or fix the name"));
+    }
+    return Optional.ofNullable(secret);
+  }
+
+  private static void key(Secret secret, String key, String field, List<SpecProblem> problems) {
+    boolean present = (secret.getData() != null && secret.getData().containsKey(key))
+        || (secret.getStringData() != null && secret.getStringData().containsKey(key));
+    if (!present) {
+      problems.add(new SpecProblem(field, "Secret " + secret.getMetadata().getName()
+          + " has no key '" + key + "': add it, or name the key that holds the value"));
+    }
+  }
+
+  /** The named Strimzi Kafka must exist; skipped when Strimzi's Kafka CRD is not installed. */
+  private Optional<SpecProblem> kafkaCluster(KubernetesClient client, Pipeline p) {
+    Optional<String> version = kafkaApiVersion(client);
+    if (version.isEmpty()) {
+      return Optional.empty();
+    }
+    String cluster = p.spec().getKafka().getCluster();
+    try {
+      var kafka = client.genericKubernetesResources("kafka.strimzi.io/" + version.get(), "Kafka")
+          .inNamespace(p.kafkaNamespace()).withName(cluster).get();
+      if (kafka == null) {
+        return Optional.of(new SpecProblem("spec.kafka.cluster", "no Strimzi Kafka '" + cluster
+            + "' in namespace " + p.kafkaNamespace() + ": fix spec.kafka.cluster or spec.kafka.namespace"));
+      }
+    } catch (KubernetesClientException e) {
+      log.debug("cannot check Kafka {}/{}: {}", p.kafkaNamespace(), cluster, e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  /** The Kafka CRD's served version, looked up at most every crdRecheck. */
+  private Optional<String> kafkaApiVersion(KubernetesClient client) {
+    Instant now = clock.instant();
+    if (Duration.between(crdCheckedAt, now).compareTo(crdRecheck) < 0) {
+      return kafkaVersion;
+    }
+    Optional<String> found = Optional.empty();
+    try {
+      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
+          .withName(KAFKA_CRD).get();
+      if (crd != null) {
+        found = crd.getSpec().getVersions().stream()
+            .filter(v -> Boolean.TRUE.equals(v.getServed()))
+            .map(v -> v.getName())
+            .filter(v -> v.equals("v1") || v.equals("v1beta2"))
+            .sorted() // "v1" before "v1beta2"
+            .findFirst();
+      }
+    } catch (KubernetesClientException e) {
+      log.debug("cannot read CRD {}: {}", KAFKA_CRD, e.getMessage());
+    }
+    kafkaVersion = found;
+    crdCheckedAt = now;
+    return found;
+  }
+}
