@@ -43,11 +43,19 @@ public final class Names {
 
   /** A label value for {@code value}: itself when it fits, else a prefix and a hash. */
   public static String labelValue(String value) {
-    if (value.length() <= LABEL_VALUE_MAX) {
+    return shorten(value, LABEL_VALUE_MAX);
+  }
+
+  /**
+   * {@code value} itself when it has at most {@code max} characters, else a prefix of it and a
+   * hash of the whole, so that two long values sharing a prefix stay different.
+   */
+  public static String shorten(String value, int max) {
+    if (value.length() <= max) {
       return value;
     }
     String hash = hash(value, 8);
-    return trimDashes(value.substring(0, LABEL_VALUE_MAX - hash.length() - 1)) + "-" + hash;
+    return trimDashes(value.substring(0, max - hash.length() - 1)) + "-" + hash;
   }
 
   /** First {@code hexChars} of the SHA-256 of the text: stable across JVMs and releases. */

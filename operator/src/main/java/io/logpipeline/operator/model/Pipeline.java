@@ -266,22 +266,12 @@ public record Pipeline(
 
   /** logs.<namespace>.<name>, shortened with a hash when longer than Kafka allows. */
   static String defaultTopicName(String ns, String name) {
-    String full = "logs." + ns + "." + name;
-    if (full.length() <= TOPIC_MAX) {
-      return full;
-    }
-    String hash = Names.hash(full, 8);
-    return full.substring(0, TOPIC_MAX - hash.length() - 1).replaceAll("[.]+$", "") + "-" + hash;
+    return Names.shorten("logs." + ns + "." + name, TOPIC_MAX);
   }
 
   /** logs-<namespace>-<name>, shortened with a hash when longer than an index name may be. */
   static String defaultIndex(String ns, String name) {
-    String full = "logs-" + ns + "-" + name;
-    if (full.length() <= INDEX_MAX) {
-      return full;
-    }
-    String hash = Names.hash(full, 8);
-    return full.substring(0, INDEX_MAX - hash.length() - 1).replaceAll("[.-]+$", "") + "-" + hash;
+    return Names.shorten("logs-" + ns + "-" + name, INDEX_MAX);
   }
 
   static boolean blank(String s) {
