@@ -14,7 +14,7 @@ import java.util.List;
 /** The search cluster that stores the documents, and the index template the operator keeps there. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "!(has(self.credentialsSecret) && has(self.credentialsSecret.apiKeyKey)) || !has(self.flavor) || self.flavor != 'opensearch'",
-    message = "credentialsSecret.apiKeyKey: API keys are an Elasticsearch feature; with flavor opensearch use usernameKey and passwordKey",
+    message = "API keys are an Elasticsearch feature; with flavor opensearch use usernameKey and passwordKey",
     fieldPath = ".credentialsSecret.apiKeyKey")
 public class ElasticsearchSpec {
 
@@ -22,7 +22,8 @@ public class ElasticsearchSpec {
   @Required
   @Size(min = 1, max = 16)
   @JsonPropertyDescription("Base URLs of the cluster, e.g. https://es-http.elastic.svc:9200.")
-  private List<@Pattern("^https?://[^/@\\s\"]+(/.*)?$") String> hosts = new ArrayList<>();
+  private List<@Pattern("^https?://([^/@\\s\":\\[\\]]+|\\[[0-9a-fA-F:.]+\\])(:[0-9]{1,5})?(/.*)?$") String> hosts =
+      new ArrayList<>();
 
   /** Which product answers at the hosts. */
   @Default("elasticsearch")

@@ -9,15 +9,25 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** The Strimzi Kafka cluster and the topic that buffers this pipeline's events. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Transition rules on a field only run when it exists before and after; these catch setting or
+// removing it, which would move the topic just the same.
+@ValidationRule(value = "has(self.namespace) == has(oldSelf.namespace)",
+    message = "namespace cannot be set or removed after creation: the KafkaTopic and its buffered events live there",
+    fieldPath = ".namespace")
+@ValidationRule(value = "(has(self.topic) && has(self.topic.name)) == (has(oldSelf.topic) && has(oldSelf.topic.name))",
+    message = "topic.name cannot be set or removed after creation: another name is another topic",
+    fieldPath = ".topic.name")
 public class KafkaSpec {
 
   /** Name of the Strimzi Kafka resource. */
   @Required
+  @Size(min = 1, max = 253)
   @JsonPropertyDescription("Name of the Strimzi Kafka resource (becomes the KafkaTopic's strimzi.io/cluster label).")
   private String cluster;
 
   /** Namespace of the Kafka resource and its Topic Operator. */
   @Size(max = 63)
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
   @ValidationRule(value = "self == oldSelf",
       message = "is immutable: the KafkaTopic and its buffered events live there; create a new LogPipeline to move")
   @JsonPropertyDescription("Namespace of the Kafka resource, where its Topic Operator watches KafkaTopics. Default: the LogPipeline's namespace.")

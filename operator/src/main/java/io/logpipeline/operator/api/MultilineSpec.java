@@ -4,12 +4,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** Filebeat's pattern-based multiline joining. */
 public class MultilineSpec {
 
   /** Regular expression that marks lines belonging to a previous or next line. */
   @Required
+  @Size(min = 1)
   @JsonPropertyDescription("Regular expression (Go RE2 syntax) that a line is matched against, e.g. '^\\s' for indented continuation lines.")
   private String pattern;
 

@@ -43,7 +43,7 @@ public class TopicSpec {
   private int replicas = 3;
 
   /** How long events stay in the topic. */
-  @Pattern("^[1-9][0-9]*(ms|s|m|h|d|w)$")
+  @Pattern("^[1-9][0-9]{0,8}(ms|s|m|h|d|w)$")
   @Default("7d")
   @JsonPropertyDescription("How long events stay in the topic (becomes retention.ms); long enough to outlast an indexing outage. A number and a unit: ms, s, m, h, d or w.")
   private String retention = "7d";

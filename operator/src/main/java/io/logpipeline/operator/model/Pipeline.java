@@ -182,13 +182,14 @@ public record Pipeline(
         : spec.getElasticsearch().getIndex();
 
     problems.addAll(SpecRules.topic(topic, topicName));
+    problems.addAll(SpecRules.kafkaNamespace(blank(kafka.getNamespace()) ? null : kafka.getNamespace()));
     if (!blank(kafka.getBootstrapServers())) {
       problems.addAll(SpecRules.bootstrapServers(bootstrap));
     }
     List<URI> hosts = new ArrayList<>();
     problems.addAll(SpecRules.hosts(spec.getElasticsearch().getHosts(), hosts));
     problems.addAll(SpecRules.index(index));
-    problems.addAll(SpecRules.credentials(spec.getElasticsearch()));
+    problems.addAll(SpecRules.elasticsearch(spec.getElasticsearch()));
     problems.addAll(SpecRules.sources(spec.getSources()));
     problems.addAll(SpecRules.indexer(spec.getIndexer()));
     if (!problems.isEmpty()) {

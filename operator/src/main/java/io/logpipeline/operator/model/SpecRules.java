@@ -28,7 +28,10 @@ import java.util.regex.Pattern;
  */
 final class SpecRules {
 
-  private static final Pattern RETENTION = Pattern.compile("^([0-9]+)(ms|s|m|h|d|w)$");
+  /** As the CRD has it: at most 9 digits, so retention.ms never overflows. */
+  private static final Pattern RETENTION = Pattern.compile("^([1-9][0-9]{0,8})(ms|s|m|h|d|w)$");
+  private static final Pattern ZERO = Pattern.compile("^0+(ms|s|m|h|d|w)$");
+  private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
   private static final Pattern BOOTSTRAP =
       Pattern.compile("^[A-Za-z0-9.-]+:[0-9]{1,5}(\\s*,\\s*[A-Za-z0-9.-]+:[0-9]{1,5})*$");
 
@@ -50,13 +53,13 @@ final class SpecRules {
       problems.add(new SpecProblem("spec.kafka.topic.replicas", "must be between 1 and 32767"));
     }
     String retention = Objects.requireNonNullElse(topic.getRetention(), "7d");
-    Matcher m = RETENTION.matcher(retention);
-    if (!m.matches()) {
-      problems.add(new SpecProblem("spec.kafka.topic.retention", "'" + excerpt(retention)
-          + "' is not a duration: use a number and a unit (ms, s, m, h, d, w), e.g. 7d"));
-    } else if (Long.parseLong(m.group(1)) == 0) {
+    if (ZERO.matcher(retention).matches()) {
       problems.add(new SpecProblem("spec.kafka.topic.retention",
           "must be longer than 0: events would be deleted as soon as they arrive"));
+    } else if (!RETENTION.matcher(retention).matches()) {
+      problems.add(new SpecProblem("spec.kafka.topic.retention", "'" + excerpt(retention)
+          + "' is not a duration: use a number of at most 9 digits and a unit (ms, s, m, h, d, w),"
+          + " e.g. 7d"));
     }
     return problems;
   }
@@ -79,6 +82,15 @@ final class SpecRules {
     };
   }
 
+  /** The Kafka namespace must be a namespace name. */
+  static List<SpecProblem> kafkaNamespace(String namespace) {
+    if (namespace == null || DNS_LABEL.matcher(namespace).matches()) {
+      return List.of();
+    }
+    return List.of(new SpecProblem("spec.kafka.namespace", "'" + excerpt(namespace)
+        + "' is not a namespace name: lowercase letters, digits and '-', at most 63"));
+  }
+
   static List<SpecProblem> bootstrapServers(String bootstrap) {
     if (BOOTSTRAP.matcher(bootstrap).matches()) {
       return List.of();
@@ -90,6 +102,10 @@ final class SpecRules {
   /** Checks the hosts and adds the valid ones to {@code parsed}. */
   static List<SpecProblem> hosts(List<String> hostSpecs, List<URI> parsed) {
     List<SpecProblem> problems = new ArrayList<>();
+    if (hostSpecs.size() > 16) {
+      problems.add(new SpecProblem("spec.elasticsearch.hosts", "has " + hostSpecs.size()
+          + " entries; at most 16"));
+    }
     for (int i = 0; i < hostSpecs.size(); i++) {
       String h = hostSpecs.get(i);
       String field = "spec.elasticsearch.hosts[" + i + "]";
@@ -128,7 +144,36 @@ final class SpecRules {
     return List.of();
   }
 
-  static List<SpecProblem> credentials(ElasticsearchSpec es) {
+  static List<SpecProblem> elasticsearch(ElasticsearchSpec es) {
+    List<SpecProblem> problems = new ArrayList<>();
+    var creds = es.getCredentialsSecret();
+    if (creds != null && (creds.getName() == null || creds.getName().isBlank())) {
+      problems.add(new SpecProblem("spec.elasticsearch.credentialsSecret.name",
+          "is required: the Secret with the credentials"));
+    }
+    if (es.getTls() != null && es.getTls().getCaSecret() != null
+        && (es.getTls().getCaSecret().getName() == null || es.getTls().getCaSecret().getName().isBlank())) {
+      problems.add(new SpecProblem("spec.elasticsearch.tls.caSecret.name",
+          "is required: the Secret with the CA certificate"));
+    }
+    var template = es.getTemplate();
+    if (template != null) {
+      range(problems, "spec.elasticsearch.template.shards", template.getShards(), 1, 1024);
+      range(problems, "spec.elasticsearch.template.replicas", template.getReplicas(), 0, 32);
+      range(problems, "spec.elasticsearch.template.priority", template.getPriority(), 0, Integer.MAX_VALUE);
+    }
+    problems.addAll(apiKey(es));
+    return problems;
+  }
+
+  private static void range(List<SpecProblem> problems, String field, long value, long min, long max) {
+    if (value < min || value > max) {
+      problems.add(new SpecProblem(field, "is " + value + "; use "
+          + (max == Integer.MAX_VALUE ? min + " or more" : min + " to " + max)));
+    }
+  }
+
+  private static List<SpecProblem> apiKey(ElasticsearchSpec es) {
     var creds = es.getCredentialsSecret();
     if (creds != null && IndexerModel.usesApiKey(creds) && es.getFlavor() == Flavor.OPENSEARCH) {
       return List.of(new SpecProblem("spec.elasticsearch.credentialsSecret.apiKeyKey",
@@ -138,15 +183,21 @@ final class SpecRules {
   }
 
   static List<SpecProblem> indexer(IndexerSpec indexer) {
-    if (indexer == null || indexer.getFilter() == null || indexer.getFilter().isBlank()) {
-      return List.of();
+    List<SpecProblem> problems = new ArrayList<>();
+    if (indexer == null) {
+      return problems;
     }
-    try {
-      LogstashParser.parseFilterBody(indexer.getFilter());
-      return List.of();
-    } catch (LogstashSyntaxException e) {
-      return List.of(new SpecProblem("spec.indexer.filter", e.getMessage()));
+    range(problems, "spec.indexer.replicas", indexer.getReplicas(), 0, 1000);
+    range(problems, "spec.indexer.pipelineWorkers", indexer.getPipelineWorkers(), 0, 256);
+    range(problems, "spec.indexer.batchSize", indexer.getBatchSize(), 1, 100_000);
+    if (indexer.getFilter() != null && !indexer.getFilter().isBlank()) {
+      try {
+        LogstashParser.parseFilterBody(indexer.getFilter());
+      } catch (LogstashSyntaxException e) {
+        problems.add(new SpecProblem("spec.indexer.filter", e.getMessage()));
+      }
     }
+    return problems;
   }
 
   static List<SpecProblem> sources(SourcesSpec sources) {
