@@ -40,7 +40,7 @@ public class ElasticsearchSpec {
 
   /** Index or data stream name. */
   @Pattern("^[a-z0-9][a-z0-9._-]{0,229}$")
-  @JsonPropertyDescription("Index (or data stream) name; the template matches it and its dated indices. Default: logs-<namespace>-<name>.")
+  @JsonPropertyDescription("Index (or data stream) name; the template matches it and its dated indices. Default: logs-<namespace>.<name>.")
   private String index;
 
   /** The index template. */

@@ -21,7 +21,8 @@ public class KafkaSpec {
 
   /** Name of the Strimzi Kafka resource. */
   @Required
-  @Size(min = 1, max = 253)
+  @Size(min = 1, max = 63)
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
   @JsonPropertyDescription("Name of the Strimzi Kafka resource (becomes the KafkaTopic's strimzi.io/cluster label).")
   private String cluster;
 

@@ -182,6 +182,7 @@ public record Pipeline(
         : spec.getElasticsearch().getIndex();
 
     problems.addAll(SpecRules.topic(topic, topicName));
+    problems.addAll(SpecRules.kafkaCluster(kafka.getCluster()));
     problems.addAll(SpecRules.kafkaNamespace(blank(kafka.getNamespace()) ? null : kafka.getNamespace()));
     if (!blank(kafka.getBootstrapServers())) {
       problems.addAll(SpecRules.bootstrapServers(bootstrap));
@@ -270,9 +271,13 @@ public record Pipeline(
     return Names.shorten("logs." + ns + "." + name, TOPIC_MAX);
   }
 
-  /** logs-<namespace>-<name>, shortened with a hash when longer than an index name may be. */
+  /**
+   * logs-<namespace>.<name>, shortened with a hash when longer than an index name may be. The
+   * '.' keeps it unique: no namespace has one, while a '-' would let team-a/logs and team/a-logs
+   * share an index and its template.
+   */
   static String defaultIndex(String ns, String name) {
-    return Names.shorten("logs-" + ns + "-" + name, INDEX_MAX);
+    return Names.shorten("logs-" + ns + "." + name, INDEX_MAX);
   }
 
   static boolean blank(String s) {

@@ -31,6 +31,8 @@ final class SpecRules {
   /** As the CRD has it: at most 9 digits, so retention.ms never overflows. */
   private static final Pattern RETENTION = Pattern.compile("^([1-9][0-9]{0,8})(ms|s|m|h|d|w)$");
   private static final Pattern ZERO = Pattern.compile("^0+(ms|s|m|h|d|w)$");
+  private static final Pattern AUTHORITY =
+      Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:[0-9]{1,5})?$");
   private static final Pattern DNS_LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
   private static final Pattern BOOTSTRAP =
       Pattern.compile("^[A-Za-z0-9.-]+:[0-9]{1,5}(\\s*,\\s*[A-Za-z0-9.-]+:[0-9]{1,5})*$");
@@ -82,6 +84,15 @@ final class SpecRules {
     };
   }
 
+  /** The Strimzi Kafka name becomes a label value: a DNS label of at most 63 characters. */
+  static List<SpecProblem> kafkaCluster(String cluster) {
+    if (DNS_LABEL.matcher(cluster).matches()) {
+      return List.of();
+    }
+    return List.of(new SpecProblem("spec.kafka.cluster", "'" + excerpt(cluster) + "' is not the"
+        + " name of a Strimzi Kafka: lowercase letters, digits and '-', at most 63"));
+  }
+
   /** The Kafka namespace must be a namespace name. */
   static List<SpecProblem> kafkaNamespace(String namespace) {
     if (namespace == null || DNS_LABEL.matcher(namespace).matches()) {
@@ -117,8 +128,12 @@ final class SpecRules {
       }
       try {
         URI uri = URI.create(h == null ? "" : h.trim());
+        // java.net.URI leaves the host empty when its last label starts with a digit
+        // (es-http.0logs), which DNS allows; the authority is checked by hand then.
+        boolean hostOk = uri.getHost() != null
+            || (uri.getRawAuthority() != null && AUTHORITY.matcher(uri.getRawAuthority()).matches());
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-            || uri.getHost() == null || h.contains("\"") || h.contains("\\")) {
+            || !hostOk || h.contains("\"") || h.contains("\\")) {
           throw new IllegalArgumentException();
         }
         parsed.add(uri);

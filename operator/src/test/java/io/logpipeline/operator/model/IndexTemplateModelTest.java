@@ -21,12 +21,12 @@ class IndexTemplateModelTest {
     ObjectNode body = IndexTemplateModel.body(PAYMENTS);
     List<String> patterns = texts(body.get("index_patterns"));
     assertThat(patterns).hasSize(1);
-    assertThat(matches(patterns, "logs-logging-payments-2025.01.31")).isTrue();
-    assertThat(matches(patterns, "logs-logging-payments-2031.12.01")).isTrue();
-    assertThat(matches(patterns, "logs-logging-payments")).isFalse();
-    assertThat(matches(patterns, "logs-logging-other-2025.01.31")).isFalse();
+    assertThat(matches(patterns, "logs-logging.payments-2025.01.31")).isTrue();
+    assertThat(matches(patterns, "logs-logging.payments-2031.12.01")).isTrue();
+    assertThat(matches(patterns, "logs-logging.payments")).isFalse();
+    assertThat(matches(patterns, "logs-logging.other-2025.01.31")).isFalse();
     assertThat(body.has("data_stream")).isFalse();
-    assertThat(PAYMENTS.templateName()).isEqualTo("logs-logging-payments");
+    assertThat(PAYMENTS.templateName()).isEqualTo("logs-logging.payments");
   }
 
   @Test
@@ -36,16 +36,16 @@ class IndexTemplateModelTest {
     Pipeline appLogs = Specs.resolve(Specs.pipeline("app-logs", "logging", s -> { }));
     List<String> appPatterns = texts(IndexTemplateModel.body(app).get("index_patterns"));
     List<String> appLogsPatterns = texts(IndexTemplateModel.body(appLogs).get("index_patterns"));
-    assertThat(matches(appPatterns, "logs-logging-app-logs-2025.01.31")).isFalse();
-    assertThat(matches(appLogsPatterns, "logs-logging-app-2025.01.31")).isFalse();
-    assertThat(matches(appPatterns, "logs-logging-app-2025.01.31")).isTrue();
-    assertThat(matches(appLogsPatterns, "logs-logging-app-logs-2025.01.31")).isTrue();
+    assertThat(matches(appPatterns, "logs-logging.app-logs-2025.01.31")).isFalse();
+    assertThat(matches(appLogsPatterns, "logs-logging.app-2025.01.31")).isFalse();
+    assertThat(matches(appPatterns, "logs-logging.app-2025.01.31")).isTrue();
+    assertThat(matches(appLogsPatterns, "logs-logging.app-logs-2025.01.31")).isTrue();
   }
 
   @Test
   void matchesTheDataStreamItselfWhenAsked() {
     ObjectNode body = body(t -> t.setDataStream(true));
-    assertThat(texts(body.get("index_patterns"))).containsExactly("logs-logging-payments");
+    assertThat(texts(body.get("index_patterns"))).containsExactly("logs-logging.payments");
     assertThat(body.get("data_stream").isObject()).isTrue();
     // data streams need @timestamp
     assertThat(body.at("/template/mappings/properties/@timestamp/type").asText()).isEqualTo("date");
@@ -57,7 +57,7 @@ class IndexTemplateModelTest {
         spec.getElasticsearch().setIndex("payments-api")));
     List<String> patterns = texts(body.get("index_patterns"));
     assertThat(matches(patterns, "payments-api-2025.01.31")).isTrue();
-    assertThat(matches(patterns, "logs-logging-payments-2025.01.31")).isFalse();
+    assertThat(matches(patterns, "logs-logging.payments-2025.01.31")).isFalse();
   }
 
   @Test

@@ -154,7 +154,7 @@ class IndexerModelTest {
       Plugin es = conf(PAYMENTS).plugin("output", "elasticsearch");
       assertThat(conf(PAYMENTS).section("output")).hasSize(1);
       assertThat(es.get("hosts")).isEqualTo(List.of(Specs.HOST));
-      assertThat(es.get("index")).isEqualTo("logs-logging-payments-%{+YYYY.MM.dd}");
+      assertThat(es.get("index")).isEqualTo("logs-logging.payments-%{+YYYY.MM.dd}");
       assertThat(es.get("manage_template")).isEqualTo(new Bareword("false"));
       assertThat(es.get("ilm_enabled")).isEqualTo(new Bareword("false"));
       assertThat(es.settings()).doesNotContainKey("action");
@@ -173,7 +173,7 @@ class IndexerModelTest {
     void writesABareIndexWithCreateForADataStream() {
       Pipeline p = Specs.resolve(spec -> spec.getElasticsearch().getTemplate().setDataStream(true));
       Plugin es = conf(p).plugin("output", "elasticsearch");
-      assertThat(es.get("index")).isEqualTo("logs-logging-payments");
+      assertThat(es.get("index")).isEqualTo("logs-logging.payments");
       assertThat(es.get("action")).isEqualTo("create");
       assertThat(es.get("manage_template")).isEqualTo(new Bareword("false"));
     }
@@ -193,7 +193,7 @@ class IndexerModelTest {
       assertThat(conf.section("output")).extracting(Plugin::name).containsExactly("opensearch");
       Plugin os = conf.plugin("output", "opensearch");
       assertThat(os.get("manage_template")).isEqualTo(new Bareword("false"));
-      assertThat(os.get("index")).isEqualTo("logs-logging-payments-%{+YYYY.MM.dd}");
+      assertThat(os.get("index")).isEqualTo("logs-logging.payments-%{+YYYY.MM.dd}");
       assertThat(container(p).getImage()).isEqualTo(IndexerModel.DEFAULT_OPENSEARCH_IMAGE);
       assertThat(container(PAYMENTS).getImage()).isEqualTo(IndexerModel.DEFAULT_IMAGE);
     }
@@ -440,7 +440,7 @@ class IndexerModelTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"2Gi, 1024", "4Gi, 2048", "3Gi, 1536", "1024Mi, 512", "256Mi, 256"})
+  @CsvSource({"2Gi, 1024", "4Gi, 2048", "3Gi, 1536", "1024Mi, 512", "256Mi, 128"})
   void heapIsHalfTheMemoryLimit(String limit, long heapMib) {
     Pipeline p = Specs.resolve(spec -> spec.getIndexer().setResources(new ResourceRequirementsBuilder()
         .addToRequests("cpu", new Quantity("1")).addToLimits("memory", new Quantity(limit)).build()));

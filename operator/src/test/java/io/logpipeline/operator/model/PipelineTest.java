@@ -29,8 +29,8 @@ class PipelineTest {
     assertThat(p.kafkaNamespace()).isEqualTo("logging");
     assertThat(p.bootstrapServers()).isEqualTo("my-cluster-kafka-bootstrap.logging.svc:9092");
     assertThat(p.retentionMs()).isEqualTo(7L * 24 * 3600 * 1000);
-    assertThat(p.index()).isEqualTo("logs-logging-payments");
-    assertThat(p.templateName()).isEqualTo("logs-logging-payments");
+    assertThat(p.index()).isEqualTo("logs-logging.payments");
+    assertThat(p.templateName()).isEqualTo("logs-logging.payments");
     assertThat(p.hosts()).containsExactly(URI.create(Specs.HOST));
     assertThat(p.flavor()).isEqualTo(Flavor.ELASTICSEARCH);
     assertThat(p.consumerGroup()).contains("logging").contains("payments");
@@ -75,7 +75,7 @@ class PipelineTest {
     assertThat(p.bootstrapServers()).isEqualTo("my-cluster-kafka-bootstrap.logging.svc:9092");
     assertThat(p.topicName()).isEqualTo("logs.logging.payments");
     assertThat(p.retentionMs()).isEqualTo(7L * 24 * 3600 * 1000);
-    assertThat(p.index()).isEqualTo("logs-logging-payments");
+    assertThat(p.index()).isEqualTo("logs-logging.payments");
     assertThat(p.flavor()).isEqualTo(Flavor.ELASTICSEARCH);
   }
 
@@ -363,7 +363,7 @@ class PipelineTest {
     Pipeline p = Pipeline.forCleanup(lp);
     assertThat(p.topicName()).isEqualTo("logs.logging.payments");
     assertThat(p.kafkaNamespace()).isEqualTo("kafka");
-    assertThat(p.index()).isEqualTo("logs-logging-payments");
+    assertThat(p.index()).isEqualTo("logs-logging.payments");
     assertThat(p.hosts()).containsExactly(URI.create("http://es:9200"));
     assertThat(p.instance()).isEqualTo("payments");
   }
@@ -380,7 +380,7 @@ class PipelineTest {
     lp.setSpec(null);
     Pipeline p = Pipeline.forCleanup(lp);
     assertThat(p.topicName()).isEqualTo("logs.logging.payments");
-    assertThat(p.index()).isEqualTo("logs-logging-payments");
+    assertThat(p.index()).isEqualTo("logs-logging.payments");
     assertThat(p.hosts()).isEmpty();
   }
 }

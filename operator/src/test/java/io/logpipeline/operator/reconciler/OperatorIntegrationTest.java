@@ -195,9 +195,9 @@ class OperatorIntegrationTest {
 
     // The template is in the search server before any document could arrive.
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(searchClient.getIndexTemplate("logs-logging-payments")).isPresent());
-    assertThat(template("logs-logging-payments").path("index_patterns").get(0).asText())
-        .isEqualTo("logs-logging-payments-2*");
+        assertThat(searchClient.getIndexTemplate("logs-logging.payments")).isPresent());
+    assertThat(template("logs-logging.payments").path("index_patterns").get(0).asText())
+        .isEqualTo("logs-logging.payments-2*");
 
     // Until the children report ready, the pipeline is progressing and says what it waits for.
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -216,7 +216,7 @@ class OperatorIntegrationTest {
     assertThat(ready.getStatus().getIndexers()).isEqualTo("2/2");
     assertThat(ready.getStatus().getBuffer().topic()).isEqualTo("logs.logging.payments");
     assertThat(ready.getStatus().getBuffer().partitions()).isEqualTo(6);
-    assertThat(ready.getStatus().getIndexTemplate().name()).isEqualTo("logs-logging-payments");
+    assertThat(ready.getStatus().getIndexTemplate().name()).isEqualTo("logs-logging.payments");
     assertThat(ready.getStatus().getConditions()).extracting("type").containsExactly(
         "Valid", "ShipperReady", "BufferReady", "IndexerReady", "IndexTemplateReady", "Ready");
     assertThat(ready.getStatus().getConditions()).allSatisfy(c -> {
@@ -238,7 +238,7 @@ class OperatorIntegrationTest {
     awaitReady("orders");
     Map<String, String> before = versions(children("orders"));
     String hashBefore = podConfigHash((Deployment) children("orders").get("logstash"));
-    String templateHashBefore = template("logs-logging-orders")
+    String templateHashBefore = template("logs-logging.orders")
         .path("_meta").path("hash").asText();
 
     LogPipeline lp = current("orders");
@@ -259,7 +259,7 @@ class OperatorIntegrationTest {
     assertThat(after.get("logstash-config")).isNotEqualTo(before.get("logstash-config"));
     assertThat(after.get("logstash")).isNotEqualTo(before.get("logstash"));
     // The filter is not part of the template, so the template was not rewritten either.
-    assertThat(template("logs-logging-orders").path("_meta").path("hash").asText())
+    assertThat(template("logs-logging.orders").path("_meta").path("hash").asText())
         .isEqualTo(templateHashBefore);
   }
 
@@ -267,7 +267,7 @@ class OperatorIntegrationTest {
   void deleteRemovesEverythingTheOperatorMade() throws Exception {
     client.resource(pipeline("checkout", DeletionPolicy.Delete)).create();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(searchClient.getIndexTemplate("logs-logging-checkout")).isPresent());
+        assertThat(searchClient.getIndexTemplate("logs-logging.checkout")).isPresent());
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(children("checkout")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
     String uid = current("checkout").getMetadata().getUid();
@@ -277,14 +277,14 @@ class OperatorIntegrationTest {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(current("checkout")).isNull());
     collectGarbage(uid);
     assertThat(children("checkout")).allSatisfy((id, o) -> assertThat(o).as(id).isNull());
-    assertThat(searchClient.getIndexTemplate("logs-logging-checkout")).isEmpty();
+    assertThat(searchClient.getIndexTemplate("logs-logging.checkout")).isEmpty();
   }
 
   @Test
   void retainKeepsTopicAndTemplate() throws Exception {
     client.resource(pipeline("audit", DeletionPolicy.Retain)).create();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(searchClient.getIndexTemplate("logs-logging-audit")).isPresent());
+        assertThat(searchClient.getIndexTemplate("logs-logging.audit")).isPresent());
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(children("audit")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
     String uid = current("audit").getMetadata().getUid();
@@ -295,7 +295,7 @@ class OperatorIntegrationTest {
     collectGarbage(uid);
     Map<String, HasMetadata> left = children("audit");
     assertThat(left.get("kafka-topic")).as("topic under Retain").isNotNull();
-    assertThat(searchClient.getIndexTemplate("logs-logging-audit")).as("template under Retain").isPresent();
+    assertThat(searchClient.getIndexTemplate("logs-logging.audit")).as("template under Retain").isPresent();
     left.remove("kafka-topic");
     assertThat(left).allSatisfy((id, o) -> assertThat(o).as(id).isNull());
   }
@@ -320,7 +320,7 @@ class OperatorIntegrationTest {
       });
     });
     assertThat(children("broken")).allSatisfy((id, o) -> assertThat(o).as(id).isNull());
-    assertThat(searchClient.getIndexTemplate("logs-logging-broken")).isEmpty();
+    assertThat(searchClient.getIndexTemplate("logs-logging.broken")).isEmpty();
   }
 
   @Test
@@ -353,7 +353,7 @@ class OperatorIntegrationTest {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(condition(current("secured"), PipelineHealth.VALID).getStatus()).isEqualTo("True");
       assertThat(children("secured")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull());
-      assertThat(searchClient.getIndexTemplate("logs-logging-secured")).isPresent();
+      assertThat(searchClient.getIndexTemplate("logs-logging.secured")).isPresent();
     });
     Deployment logstash = (Deployment) children("secured").get("logstash");
     assertThat(logstash.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
@@ -378,7 +378,7 @@ class OperatorIntegrationTest {
     markReady("billing");
     awaitReady("billing");
     Map<String, String> before = versions(children("billing"));
-    String templateHash = template("logs-logging-billing").path("_meta").path("hash").asText();
+    String templateHash = template("logs-logging.billing").path("_meta").path("hash").asText();
 
     LogPipeline lp = current("billing");
     lp.getSpec().getIndexer().setFilter("grok { match => { \"message\" => \"%{WORD:w}\" }");
@@ -401,7 +401,7 @@ class OperatorIntegrationTest {
     });
     // No write at all: every child and the template are exactly as the last valid spec made them.
     assertThat(versions(children("billing"))).isEqualTo(before);
-    assertThat(template("logs-logging-billing").path("_meta").path("hash").asText()).isEqualTo(templateHash);
+    assertThat(template("logs-logging.billing").path("_meta").path("hash").asText()).isEqualTo(templateHash);
 
     lp = current("billing");
     lp.getSpec().getIndexer().setFilter("grok { match => { \"message\" => \"%{WORD:w}\" } }");
@@ -411,7 +411,7 @@ class OperatorIntegrationTest {
       assertThat(condition(seen, PipelineHealth.VALID).getStatus()).isEqualTo("True");
       assertThat(((ConfigMap) children("billing").get("logstash-config")).getData().get("pipeline.conf"))
           .contains("%{WORD:w}");
-      assertThat(template("logs-logging-billing").path("_meta").path("hash").asText()).isNotEqualTo(templateHash);
+      assertThat(template("logs-logging.billing").path("_meta").path("hash").asText()).isNotEqualTo(templateHash);
     });
     markReady("billing");
     awaitReady("billing");
