@@ -151,12 +151,36 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     var result = context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     if (result.erroredDependentsExist()) {
       // Keep the finalizer: JOSDK retries the cleanup with backoff until everything is gone.
-      result.getErroredDependents().forEach((dependent, error) -> log.warn(
-          "{}/{}: cleanup of {} failed: {}", namespace(lp), name(lp), dependent.name(), error.getMessage()));
+      var errors = stageErrors(result.getErroredDependents());
+      errors.byCondition().forEach((type, error) -> log.warn(
+          "{}/{}: cleanup of {} failed: {}", namespace(lp), name(lp), type, error.getMessage()));
+      reportDeleting(lp, errors, context);
       result.throwAggregateExceptionIfErrorsPresent();
     }
     log.info("{}/{}: deleted", namespace(lp), name(lp));
     return DeleteControl.defaultDelete();
+  }
+
+  /** Shows why a deletion waits: phase Deleting and the failing stage's reason. */
+  private void reportDeleting(LogPipeline lp, PipelineHealth.StageErrors errors,
+      Context<LogPipeline> context) {
+    LogPipelineStatus status = PipelineHealth.deleting(lp, errors, clock.instant());
+    if (Objects.equals(status, lp.getStatus())) {
+      return;
+    }
+    emitEvents(lp, status, context);
+    try {
+      // A JSON patch from the status seen to the new one, as JOSDK patches status itself: a
+      // merge patch would leave it to the server how to combine the condition lists.
+      LogPipeline seen = context.getClient().getKubernetesSerialization().clone(lp);
+      seen.getMetadata().setResourceVersion(null);
+      context.getClient().resource(seen).editStatus(r -> {
+        r.setStatus(status);
+        return r;
+      });
+    } catch (KubernetesClientException e) {
+      log.debug("{}/{}: could not report the deletion status: {}", namespace(lp), name(lp), e.getMessage());
+    }
   }
 
   private UpdateControl<LogPipeline> statusUpdate(

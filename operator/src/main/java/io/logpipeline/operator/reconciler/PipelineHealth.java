@@ -178,6 +178,17 @@ public final class PipelineHealth {
     return finish(lp, status, conditions, wasRunning ? Phase.Degraded : Phase.Failed, now);
   }
 
+  /** Status of a pipeline whose deletion waits for a stage that cannot be cleaned up yet. */
+  public static LogPipelineStatus deleting(LogPipeline lp, StageErrors errors, Instant now) {
+    long gen = generation(lp);
+    LogPipelineStatus status = keepObservations(lp);
+    List<Condition> conditions = new ArrayList<>();
+    errors.byCondition().forEach((type, e) -> conditions.add(failed(type, e, gen)));
+    conditions.add(condition(READY, false, "Deleting", "deletion waits for: "
+        + String.join(", ", errors.byCondition().keySet()) + "; retrying", gen));
+    return finish(lp, status, conditions, Phase.Deleting, now);
+  }
+
   /** Status of a paused pipeline. */
   public static LogPipelineStatus paused(LogPipeline lp, Instant now) {
     long gen = generation(lp);

@@ -453,6 +453,65 @@ class OperatorIntegrationTest {
     assertThat(((KafkaTopic) children("metrics").get("kafka-topic")).getSpec().getPartitions()).isEqualTo(6);
   }
 
+  @Test
+  void deletionWaitsForAnUnreachableSearchClusterAndFinishesWhenItIsBack() throws Exception {
+    client.resource(pipeline("shipping", DeletionPolicy.Delete)).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(searchClient.getIndexTemplate("logs-logging.shipping")).isPresent());
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(children("shipping")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
+
+    search.stop();
+    try {
+      client.resources(LogPipeline.class).inNamespace(NS).withName("shipping").delete();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        LogPipeline lp = current("shipping");
+        assertThat(lp).as("kept by its finalizer while the template cannot be removed").isNotNull();
+        assertThat(lp.getStatus().getPhase()).isEqualTo(Phase.Deleting);
+        var template = condition(lp, PipelineHealth.INDEX_TEMPLATE_READY);
+        assertThat(template.getReason()).isEqualTo("Unreachable");
+        assertThat(template.getMessage()).contains("127.0.0.1");
+      });
+    } finally {
+      search.start();
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(current("shipping")).isNull());
+    assertThat(searchClient.getIndexTemplate("logs-logging.shipping")).isEmpty();
+  }
+
+  @Test
+  void aPausedPipelineIsLeftAlone() throws Exception {
+    client.resource(pipeline("frozen", DeletionPolicy.Delete)).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(children("frozen")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
+    LogPipeline lp = current("frozen");
+    lp.getSpec().setPaused(true);
+    client.resource(lp).update();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(current("frozen").getStatus().getPhase()).isEqualTo(Phase.Paused));
+    Map<String, String> before = versions(children("frozen"));
+
+    // Changes while paused are not applied, and drift is not corrected.
+    lp = current("frozen");
+    lp.getSpec().getIndexer().setReplicas(5);
+    client.resource(lp).update();
+    client.configMaps().inNamespace(NS).withName("frozen-logstash").delete();
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(current("frozen").getStatus().getObservedGeneration())
+            .isEqualTo(current("frozen").getMetadata().getGeneration()));
+    Map<String, String> after = versions(children("frozen"));
+    assertThat(after.get("logstash")).isEqualTo(before.get("logstash"));
+    assertThat(after.get("logstash-config")).isNull();
+
+    lp = current("frozen");
+    lp.getSpec().setPaused(false);
+    client.resource(lp).update();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(children("frozen").get("logstash-config")).isNotNull();
+      assertThat(((Deployment) children("frozen").get("logstash")).getSpec().getReplicas()).isEqualTo(5);
+    });
+  }
+
   static List<io.fabric8.kubernetes.api.model.Event> warningEvents(String name) {
     return client.v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType()))
@@ -479,7 +538,7 @@ class OperatorIntegrationTest {
 
   static Map<String, String> versions(Map<String, HasMetadata> children) {
     Map<String, String> versions = new LinkedHashMap<>();
-    children.forEach((id, o) -> versions.put(id, o.getMetadata().getResourceVersion()));
+    children.forEach((id, o) -> versions.put(id, o == null ? null : o.getMetadata().getResourceVersion()));
     return versions;
   }
 
