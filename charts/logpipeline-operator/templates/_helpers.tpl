@@ -54,3 +54,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "logpipeline-operator.image" -}}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
 {{- end }}
+
+{{/*
+"true" when the operator runs with leader election: asked for, or implied by more than one
+replica (two operators reconciling the same LogPipelines would fight over every object).
+*/}}
+{{- define "logpipeline-operator.leaderElection" -}}
+{{- if or .Values.leaderElection.enabled (gt (int .Values.replicas) 1) }}true{{ end }}
+{{- end }}
+
+{{/* The Lease the operator's replicas elect a leader with (fixed in the operator's code). */}}
+{{- define "logpipeline-operator.leaseName" -}}
+logpipeline-operator-leader
+{{- end }}

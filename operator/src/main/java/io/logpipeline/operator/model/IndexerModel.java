@@ -206,7 +206,7 @@ public final class IndexerModel {
       memory = resources.getRequests().get("memory");
     }
     long bytes = memory == null ? 2L << 30 : Quantity.getAmountInBytes(memory).longValue();
-    long mib = Math.max(64, bytes / 2 / (1 << 20));
+    long mib = Math.max(1, bytes / 2 / (1 << 20));
     return "-Xms" + mib + "m -Xmx" + mib + "m";
   }
 

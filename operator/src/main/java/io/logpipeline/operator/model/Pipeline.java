@@ -200,6 +200,7 @@ public record Pipeline(
     warnings.addAll(SpecRules.topicWarnings(topicName));
     warnings.addAll(SpecRules.selectorWarnings(spec.getSources()));
     warnings.addAll(SpecRules.templateWarnings(spec.getElasticsearch(), index));
+    warnings.addAll(SpecRules.indexerWarnings(spec.getIndexer()));
     return new Pipeline(lp, Names.labelValue(name), topicName, topicResourceName(topicName),
         kafkaNamespace, bootstrap, SpecRules.retentionMs(topic.getRetention()), index,
         List.copyOf(hosts), List.copyOf(warnings));
@@ -225,16 +226,7 @@ public record Pipeline(
       List<URI> hosts = new ArrayList<>();
       var es = spec.getElasticsearch();
       if (es != null && es.getHosts() != null) {
-        for (String h : es.getHosts()) {
-          try {
-            URI uri = URI.create(h.trim());
-            if (uri.getHost() != null) {
-              hosts.add(uri);
-            }
-          } catch (RuntimeException ignored) {
-            // an unparsable host cannot be cleaned up
-          }
-        }
+        SpecRules.hosts(es.getHosts(), hosts); // keeps the hosts that parse; problems do not matter here
       }
       String index = es != null && es.getIndex() != null && INDEX.matcher(es.getIndex()).matches()
           ? es.getIndex() : defaultIndex(ns, name);

@@ -354,6 +354,21 @@ final class SpecRules {
     return List.of();
   }
 
+  /** Logstash's JVM needs room: below 512Mi it will hardly start, let alone keep up. */
+  static List<SpecProblem> indexerWarnings(IndexerSpec indexer) {
+    if (indexer == null || indexer.getResources() == null) {
+      return List.of();
+    }
+    var limits = indexer.getResources().getLimits();
+    var memory = limits == null ? null : limits.get("memory");
+    if (memory != null && io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(memory)
+        .compareTo(java.math.BigDecimal.valueOf(512L << 20)) < 0) {
+      return List.of(new SpecProblem("spec.indexer.resources.limits.memory", "is " + memory
+          + ": Logstash gets half of it as heap and needs about 1Gi; below 512Mi it will not keep up"));
+    }
+    return List.of();
+  }
+
   /** User text in a message: never more than 60 characters of it. */
   static String excerpt(String s) {
     if (s == null) {

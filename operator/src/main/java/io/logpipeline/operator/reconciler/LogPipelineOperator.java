@@ -1,13 +1,33 @@
 package io.logpipeline.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.RegisteredController;
+import io.javaoperatorsdk.operator.api.config.ConfigurationService;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.elastic.SearchClients;
+import io.logpipeline.operator.runtime.MdcExecutorService;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /**
  * The operator process: the JOSDK {@link Operator} with the LogPipeline controller, configured
@@ -19,15 +39,30 @@ import java.util.Set;
  */
 public final class LogPipelineOperator implements AutoCloseable {
 
+  private static final Logger log = LoggerFactory.getLogger(LogPipelineOperator.class);
+
   /**
    * @param namespaces namespaces to watch for LogPipelines; empty means all
    * @param templateRecheck how often a Ready pipeline's index template is read back
    * @param retryInitial first retry delay after a failed reconcile; it doubles up to retryMax
    * @param retryMax longest delay between retries
    * @param referenceRecheck how soon a pipeline waiting for a missing Secret or Kafka looks again
+   * @param meterRegistry where JOSDK's reconciliation metrics go; null: no metrics
+   * @param leaderElection the Lease to hold before reconciling; null: no leader election
+   * @param shutdownTimeout how long {@link #close()} waits for reconciles in flight
    */
   public record Options(Set<String> namespaces, Duration templateRecheck,
-      Duration retryInitial, Duration retryMax, Duration referenceRecheck) {
+      Duration retryInitial, Duration retryMax, Duration referenceRecheck,
+      MeterRegistry meterRegistry, LeaderElection leaderElection, Duration shutdownTimeout) {
+
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Without metrics and leader election, as before they existed. */
+    public Options(Set<String> namespaces, Duration templateRecheck, Duration retryInitial,
+        Duration retryMax, Duration referenceRecheck) {
+      this(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck, null, null,
+          DEFAULT_SHUTDOWN_TIMEOUT);
+    }
 
     public static Options defaults() {
       return new Options(Set.of(), Duration.ofMinutes(10), Duration.ofSeconds(2), Duration.ofMinutes(5),
@@ -35,41 +70,167 @@ public final class LogPipelineOperator implements AutoCloseable {
     }
 
     public Options withNamespaces(Set<String> namespaces) {
-      return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck);
+      return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
+          meterRegistry, leaderElection, shutdownTimeout);
     }
 
     public Options withRetry(Duration initial, Duration max) {
-      return new Options(namespaces, templateRecheck, initial, max, referenceRecheck);
+      return new Options(namespaces, templateRecheck, initial, max, referenceRecheck,
+          meterRegistry, leaderElection, shutdownTimeout);
     }
 
     public Options withTemplateRecheck(Duration recheck) {
-      return new Options(namespaces, recheck, retryInitial, retryMax, referenceRecheck);
+      return new Options(namespaces, recheck, retryInitial, retryMax, referenceRecheck,
+          meterRegistry, leaderElection, shutdownTimeout);
     }
 
     public Options withReferenceRecheck(Duration recheck) {
-      return new Options(namespaces, templateRecheck, retryInitial, retryMax, recheck);
+      return new Options(namespaces, templateRecheck, retryInitial, retryMax, recheck,
+          meterRegistry, leaderElection, shutdownTimeout);
+    }
+
+    public Options withMeterRegistry(MeterRegistry registry) {
+      return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
+          registry, leaderElection, shutdownTimeout);
+    }
+
+    public Options withLeaderElection(LeaderElection election) {
+      return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
+          meterRegistry, election, shutdownTimeout);
+    }
+
+    public Options withShutdownTimeout(Duration timeout) {
+      return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
+          meterRegistry, leaderElection, timeout);
+    }
+  }
+
+  /**
+   * Leader election on a {@code coordination.k8s.io/v1} Lease: only the holder reconciles, the
+   * others keep their caches warm and take over when the Lease expires or is released.
+   *
+   * @param leaseName the Lease's name
+   * @param leaseNamespace the Lease's namespace
+   * @param identity this instance's holder identity; unique per process
+   * @param leaseDuration how long a standby waits after the last renewal before taking over
+   * @param renewDeadline how long the leader keeps trying to renew before giving up leadership
+   * @param retryPeriod how often candidates try to acquire, and the leader renews
+   * @param onLostLeadership run when leadership is lost while the operator is not closing (the
+   *     leader's renewals failed); the process must stop reconciling, {@link #exitProcess()} is
+   *     what a pod wants: it restarts and becomes a standby
+   */
+  public record LeaderElection(String leaseName, String leaseNamespace, String identity,
+      Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, Runnable onLostLeadership) {
+
+    public static final String DEFAULT_LEASE_NAME = "logpipeline-operator-leader";
+
+    public LeaderElection {
+      Objects.requireNonNull(leaseName, "leaseName");
+      Objects.requireNonNull(leaseNamespace, "leaseNamespace");
+      Objects.requireNonNull(identity, "identity");
+      Objects.requireNonNull(onLostLeadership, "onLostLeadership");
+    }
+
+    /** The default Lease name and client-go's timings (15 s lease, 10 s renew deadline, 2 s retry). */
+    public static LeaderElection of(String leaseNamespace, String identity) {
+      return new LeaderElection(DEFAULT_LEASE_NAME, leaseNamespace, identity, Duration.ofSeconds(15),
+          Duration.ofSeconds(10), Duration.ofSeconds(2), exitProcess());
+    }
+
+    public LeaderElection withTimings(Duration lease, Duration renew, Duration retry) {
+      return new LeaderElection(leaseName, leaseNamespace, identity, lease, renew, retry, onLostLeadership);
+    }
+
+    public LeaderElection withOnLostLeadership(Runnable action) {
+      return new LeaderElection(leaseName, leaseNamespace, identity, leaseDuration, renewDeadline,
+          retryPeriod, action);
+    }
+
+    /** Exits the JVM with status 1 from a thread of its own (never from a shutdown hook's). */
+    public static Runnable exitProcess() {
+      return () -> {
+        Thread exit = new Thread(() -> System.exit(1), "lost-leadership-exit");
+        exit.start();
+      };
     }
   }
 
   private final Operator operator;
   private final SearchClients searchClients;
+  private final RegisteredController<LogPipeline> controller;
+  private final KubernetesClient client;
+  private final LeaderElection leaderElection;
+  private final AtomicBoolean leading;
+  private final AtomicBoolean closing;
 
-  private LogPipelineOperator(Operator operator, SearchClients searchClients) {
+  private LogPipelineOperator(Operator operator, SearchClients searchClients,
+      RegisteredController<LogPipeline> controller, KubernetesClient client,
+      LeaderElection leaderElection, AtomicBoolean leading, AtomicBoolean closing) {
     this.operator = operator;
     this.searchClients = searchClients;
+    this.controller = controller;
+    this.client = client;
+    this.leaderElection = leaderElection;
+    this.leading = leading;
+    this.closing = closing;
   }
 
-  /** Registers the controller and starts it; returns once the informers have synced. */
+  /**
+   * Registers the controller and starts it; returns once the informers have synced. With leader
+   * election, that is before this instance leads: it reconciles only once it holds the Lease.
+   */
   public static LogPipelineOperator start(
       KubernetesClient client, SearchClients searchClients, Options options) {
-    Operator operator = new Operator(o -> o
-        .withKubernetesClient(client)
-        .withCloseClientOnStop(false)
-        .withSSABasedCreateUpdateMatchForDependentResources(false)
-        .withUseSSAToPatchPrimaryResource(false));
+    AtomicBoolean leading = new AtomicBoolean(options.leaderElection() == null);
+    AtomicBoolean closing = new AtomicBoolean(false);
+    LeaderElection election = options.leaderElection();
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withSSABasedCreateUpdateMatchForDependentResources(false)
+          .withUseSSAToPatchPrimaryResource(false)
+          .withReconciliationTerminationTimeout(options.shutdownTimeout())
+          // Dependents run on the workflow executor's threads: carry the reconcile's MDC
+          // (resource.namespace, resource.name) there too, so their log lines name the pipeline.
+          .withWorkflowExecutorService(new MdcExecutorService(Executors.newFixedThreadPool(
+              ConfigurationService.DEFAULT_WORKFLOW_EXECUTOR_THREAD_NUMBER)));
+      if (options.meterRegistry() != null) {
+        // Totals per controller: per-resource meters would add time series for every pipeline.
+        o.withMetrics(MicrometerMetrics.withoutPerResourceMetrics(options.meterRegistry()));
+      }
+      if (election != null) {
+        o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
+            .aLeaderElectionConfiguration(election.leaseName())
+            .withLeaseNamespace(election.leaseNamespace())
+            .withIdentity(election.identity())
+            .withLeaseDuration(election.leaseDuration())
+            .withRenewDeadline(election.renewDeadline())
+            .withRetryPeriod(election.retryPeriod())
+            // JOSDK's exit calls System.exit(1) on the thread that stops leading, which on a
+            // graceful stop is the one calling Operator.stop(): from a shutdown hook that never
+            // returns, elsewhere it turns a clean stop into status 1. Decide here instead.
+            .withExitOnStopLeading(false)
+            .withLeaderCallbacks(new LeaderCallbacks(
+                () -> {
+                  leading.set(true);
+                  log.info("leading: this instance ({}) holds Lease {}/{} and reconciles",
+                      election.identity(), election.leaseNamespace(), election.leaseName());
+                },
+                () -> {
+                  leading.set(false);
+                  if (!closing.get()) {
+                    log.error("lost Lease {}/{}: stopping so that only the new leader reconciles",
+                        election.leaseNamespace(), election.leaseName());
+                    election.onLostLeadership().run();
+                  }
+                },
+                leader -> log.info("leader is {}", leader)))
+            .build());
+      }
+    });
     var reconciler = new LogPipelineReconciler(searchClients, Clock.systemUTC(),
         options.templateRecheck(), options.referenceRecheck());
-    operator.register(reconciler, c -> {
+    RegisteredController<LogPipeline> controller = operator.register(reconciler, c -> {
       if (options.namespaces().isEmpty()) {
         c.watchingAllNamespaces();
       } else {
@@ -82,16 +243,69 @@ public final class LogPipelineOperator implements AutoCloseable {
           .setMaxInterval(options.retryMax().toMillis()));
     });
     operator.start();
-    return new LogPipelineOperator(operator, searchClients);
+    return new LogPipelineOperator(operator, searchClients, controller, client, election, leading, closing);
   }
 
   public Operator operator() {
     return operator;
   }
 
+  /** True while this instance reconciles: it holds the Lease, or leader election is off. */
+  public boolean isLeader() {
+    return leading.get() && !closing.get();
+  }
+
+  /**
+   * The LogPipelines in the controller's informer cache (no API call); empty before the
+   * informers started and after they stopped.
+   */
+  @SuppressWarnings("unchecked")
+  public Stream<LogPipeline> cachedPipelines() {
+    if (!(controller instanceof Controller<?> c) || !operator.getRuntimeInfo().isStarted()) {
+      return Stream.empty();
+    }
+    return ((Controller<LogPipeline>) c).getEventSourceManager().getControllerEventSource()
+        .list(lp -> true);
+  }
+
+  /**
+   * Stops reconciling (waiting up to the shutdown timeout for reconciles in flight), then hands
+   * the Lease over, so a standby takes over at its next retry rather than after the lease
+   * duration. Idempotent.
+   */
   @Override
   public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
     operator.stop();
+    if (leaderElection != null) {
+      releaseLease();
+    }
+    leading.set(false);
     searchClients.close();
+  }
+
+  /** What client-go does with ReleaseOnCancel, which JOSDK does not turn on. */
+  private void releaseLease() {
+    try {
+      Lease lease = client.leases().inNamespace(leaderElection.leaseNamespace())
+          .withName(leaderElection.leaseName()).get();
+      if (lease == null || lease.getSpec() == null
+          || !leaderElection.identity().equals(lease.getSpec().getHolderIdentity())) {
+        return;
+      }
+      ZonedDateTime now = ZonedDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+      lease.getSpec().setHolderIdentity(null);
+      lease.getSpec().setLeaseDurationSeconds(1);
+      lease.getSpec().setRenewTime(now);
+      // update() sends the resourceVersion read above: if a standby took the Lease meanwhile,
+      // this is a conflict, and the Lease is rightly left alone.
+      client.resource(lease).update();
+      log.info("released Lease {}/{}", leaderElection.leaseNamespace(), leaderElection.leaseName());
+    } catch (KubernetesClientException e) {
+      log.warn("could not release Lease {}/{} (a standby takes over when it expires): {}",
+          leaderElection.leaseNamespace(), leaderElection.leaseName(), e.getMessage());
+    }
   }
 }

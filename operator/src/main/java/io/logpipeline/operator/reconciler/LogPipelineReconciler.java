@@ -96,14 +96,14 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       pipeline = Pipeline.resolve(lp);
     } catch (InvalidSpecException e) {
       // Only a new spec can fix this one: the spec change itself triggers the next reconcile.
-      log.info("{}/{}: invalid spec, nothing written: {}", namespace(lp), name(lp), e.getMessage());
+      log.info("invalid spec, nothing written: {}", e.getMessage());
       return statusUpdate(lp, PipelineHealth.invalid(lp, "InvalidSpec", e.problems(), childrenExist, now),
           context);
     }
     var missing = references.check(pipeline, context.getClient(), context.getSecondaryResource(KafkaTopic.class));
     if (!missing.isEmpty()) {
       // Secrets and the Kafka cluster are not watched: look again after a while.
-      log.info("{}/{}: nothing written, the spec refers to what is not there: {}", namespace(lp), name(lp),
+      log.info("nothing written, the spec refers to what is not there: {}",
           missing.stream().map(Object::toString).collect(java.util.stream.Collectors.joining("; ")));
       return statusUpdate(lp, PipelineHealth.invalid(lp, "MissingReference", missing, childrenExist, now),
           context).rescheduleAfter(referenceRecheck);
@@ -129,10 +129,10 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     LogPipelineStatus status;
     if (e instanceof StagesFailedException failed) {
       failed.errors().byCondition().forEach((type, error) ->
-          log.warn("{}/{}: {} {}: {}", namespace(lp), name(lp), type, error.reason(), error.getMessage()));
+          log.warn("{} {}: {}", type, error.reason(), error.getMessage()));
       status = failed.status();
     } else {
-      log.warn("{}/{}: reconcile failed", namespace(lp), name(lp), e);
+      log.warn("reconcile failed", e);
       status = lp.getStatus() == null ? new LogPipelineStatus() : lp.getStatus();
       status = copyWithReady(lp, status, e);
     }
@@ -153,11 +153,11 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       // Keep the finalizer: JOSDK retries the cleanup with backoff until everything is gone.
       var errors = stageErrors(result.getErroredDependents());
       errors.byCondition().forEach((type, error) -> log.warn(
-          "{}/{}: cleanup of {} failed: {}", namespace(lp), name(lp), type, error.getMessage()));
+          "cleanup of {} failed: {}", type, error.getMessage()));
       reportDeleting(lp, errors, context);
       result.throwAggregateExceptionIfErrorsPresent();
     }
-    log.info("{}/{}: deleted", namespace(lp), name(lp));
+    log.info("deleted");
     return DeleteControl.defaultDelete();
   }
 
@@ -179,7 +179,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
         return r;
       });
     } catch (KubernetesClientException e) {
-      log.debug("{}/{}: could not report the deletion status: {}", namespace(lp), name(lp), e.getMessage());
+      log.debug("could not report the deletion status: {}", e.getMessage());
     }
   }
 

@@ -1,0 +1,102 @@
+{{/*
+The operator's permissions, rule by rule: exactly the verbs on exactly the resources the
+operator's code calls, no wildcards. The list the chart's tests hold these rules to, with the
+reason for each, is operator/src/test/resources/chart/operator-permissions.yaml; change both
+together.
+
+Verbs follow how the operator writes: dependents are created with POST (create) and put back
+with PUT (update), not server-side apply; the LogPipeline's finalizer and status are written
+with JSON patch (patch). Informers need list and watch; get is granted only where the code reads
+one object by name.
+*/}}
+
+{{/*
+Rules on objects in the namespaces whose LogPipelines the operator reconciles. With
+watchNamespaces empty they go into the ClusterRole; otherwise into a Role in each of those
+namespaces.
+*/}}
+{{- define "logpipeline-operator.rules.namespaced" -}}
+# The primary resource: listed and watched by the controller; its finalizer is added and removed
+# with a JSON patch, and on a conflict JOSDK reads the LogPipeline back by name before retrying.
+- apiGroups: ["logpipeline.io"]
+  resources: ["logpipelines"]
+  verbs: ["get", "list", "watch", "patch"]
+# status (phase, conditions, counts) is JSON-patched through the status subresource.
+- apiGroups: ["logpipeline.io"]
+  resources: ["logpipelines/status"]
+  verbs: ["patch"]
+# Filebeat's and Logstash's ConfigMaps, Filebeat's ServiceAccount, Logstash's monitoring Service,
+# the Filebeat DaemonSet and the Logstash Deployment: watched (label-selected informers), created,
+# and replaced when they drift. No delete: they carry an owner reference to their LogPipeline and
+# Kubernetes' garbage collector removes them with it.
+- apiGroups: [""]
+  resources: ["configmaps", "serviceaccounts", "services"]
+  verbs: ["list", "watch", "create", "update"]
+- apiGroups: ["apps"]
+  resources: ["daemonsets", "deployments"]
+  verbs: ["list", "watch", "create", "update"]
+# The Secrets a LogPipeline names (Elasticsearch credentials, CA), read by name to check them
+# and to reach Elasticsearch for the index template; never listed or watched.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get"]
+# Warning Events on LogPipelines (core/v1, created once each, never patched).
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+{{- end }}
+
+{{/*
+Rules that are cluster-wide whatever watchNamespaces says: cluster-scoped objects, and objects
+that live in the Kafka cluster's namespace, which may be any namespace.
+*/}}
+{{- define "logpipeline-operator.rules.cluster" -}}
+# Each pipeline's Filebeat ClusterRole and ClusterRoleBinding (cluster-scoped, so no owner
+# reference can reach them): watched, created, put back, and deleted by the finalizer.
+- apiGroups: ["rbac.authorization.k8s.io"]
+  resources: ["clusterroles", "clusterrolebindings"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+# What a Filebeat ClusterRole grants (add_kubernetes_metadata). The operator never reads these
+# itself, but Kubernetes lets it create or bind a role only with permissions it holds, cluster-wide.
+- apiGroups: [""]
+  resources: ["pods", "namespaces", "nodes"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["apps"]
+  resources: ["replicasets"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["get", "list", "watch"]
+# Each pipeline's Strimzi KafkaTopic, in the Kafka cluster's namespace (spec.kafka.namespace, any
+# namespace): the informer watches all namespaces; deleted by the finalizer under
+# deletionPolicy: Delete.
+- apiGroups: ["kafka.strimzi.io"]
+  resources: ["kafkatopics"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+# The Strimzi Kafka a pipeline names must exist before anything is written: read by name.
+- apiGroups: ["kafka.strimzi.io"]
+  resources: ["kafkas"]
+  verbs: ["get"]
+# Which Kafka API version Strimzi serves: only Strimzi's Kafka CRD, read by name.
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  resourceNames: ["kafkas.kafka.strimzi.io"]
+  verbs: ["get"]
+{{- end }}
+
+{{/*
+Leader election, in the release's namespace only. A create request carries no name RBAC can
+match, so create is granted on leases and the rest only on the operator's Lease. fabric8 reads
+the Lease and acquires and renews it with a JSON merge patch (get, patch); the operator hands it
+over on shutdown with a PUT (update), and JOSDK checks before it starts that it may get, create
+and update it.
+*/}}
+{{- define "logpipeline-operator.rules.leaderElection" -}}
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  verbs: ["create"]
+- apiGroups: ["coordination.k8s.io"]
+  resources: ["leases"]
+  resourceNames: [{{ include "logpipeline-operator.leaseName" . | quote }}]
+  verbs: ["get", "update", "patch"]
+{{- end }}

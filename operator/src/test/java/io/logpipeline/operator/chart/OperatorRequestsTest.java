@@ -1,0 +1,358 @@
+package io.logpipeline.operator.chart;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.logpipeline.operator.api.CredentialsSecretRef;
+import io.logpipeline.operator.api.DeletionPolicy;
+import io.logpipeline.operator.api.ElasticsearchSpec;
+import io.logpipeline.operator.api.KafkaSpec;
+import io.logpipeline.operator.api.LogPipeline;
+import io.logpipeline.operator.api.LogPipelineSpec;
+import io.logpipeline.operator.elastic.SearchClient;
+import io.logpipeline.operator.elastic.SearchClients;
+import io.logpipeline.operator.reconciler.LogPipelineOperator;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The operator's real requests against the chart's real RBAC: the JOSDK operator runs against
+ * the fabric8 mock API server, watching one namespace as the chart's watchNamespaces would set
+ * it up, through a pipeline's whole life (create, drift, spec change, invalid spec, delete);
+ * every request it makes must be allowed by what the chart grants for that install, evaluated
+ * as Kubernetes' RBAC authorizer would.
+ */
+@EnableKubernetesMockClient(crud = true)
+class OperatorRequestsTest {
+
+  static KubernetesMockServer server;
+  static KubernetesClient client;
+
+  static final String NS = "logging";
+  static final String KAFKA_NS = "kafka";
+  static final String OPERATOR_AGENT = "logpipeline-operator-under-test";
+
+  /** A request as RBAC sees it. */
+  record ApiRequest(String verb, String apiGroup, String resource, String namespace, String name, String line) {
+    @Override
+    public String toString() {
+      return verb + " " + (apiGroup.isEmpty() ? "core" : apiGroup) + "/" + resource
+          + (name == null ? "" : " " + name) + (namespace == null ? "" : " in " + namespace) + "   [" + line + "]";
+    }
+  }
+
+  /** Strimzi's Kafka CRD and a Kafka, and the Secret the pipelines name. */
+  @BeforeAll
+  static void world() {
+    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName("kafkas.kafka.strimzi.io").endMetadata()
+        .withNewSpec().withGroup("kafka.strimzi.io").withScope("Namespaced")
+            .withNewNames().withKind("Kafka").withPlural("kafkas").endNames()
+            .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
+        .endSpec().build()).create();
+    client.genericKubernetesResources("kafka.strimzi.io/v1", "Kafka").inNamespace(KAFKA_NS)
+        .resource(new GenericKubernetesResourceBuilder().withApiVersion("kafka.strimzi.io/v1").withKind("Kafka")
+            .withNewMetadata().withName("my-cluster").withNamespace(KAFKA_NS).endMetadata().build())
+        .create();
+    client.resource(new SecretBuilder().withNewMetadata().withName("es-creds").withNamespace(NS).endMetadata()
+        .addToStringData("username", "logstash").addToStringData("password", "secret").build()).create();
+  }
+
+  @Test
+  void everyRequestOfAPipelinesLifeIsAllowedByTheChart() throws Exception {
+    List<ApiRequest> requests = recordOperator(LogPipelineOperator.Options.defaults().withNamespaces(Set.of(NS)),
+        OperatorRequestsTest::lifeOfAPipeline);
+
+    // The chart installed as the operator ran here (watching "logging", one replica), and the
+    // chart's defaults (every namespace).
+    assertAllowed(requests, Chart.render(null, Map.of("watchNamespaces[0]", NS)));
+    assertAllowed(requests, Chart.render());
+
+    // The scenario exercised the verbs it was built to exercise (so "allowed" above is not vacuous).
+    Set<String> seen = requests.stream().map(r -> r.verb() + " " + r.resource())
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(seen).contains(
+        "list logpipelines", "watch logpipelines", "patch logpipelines", "patch logpipelines/status",
+        "create configmaps", "update configmaps", "create serviceaccounts", "create services",
+        "create daemonsets", "create deployments", "update deployments",
+        "create clusterroles", "update clusterroles", "delete clusterroles",
+        "create clusterrolebindings", "delete clusterrolebindings",
+        "list kafkatopics", "watch kafkatopics", "create kafkatopics", "update kafkatopics", "delete kafkatopics",
+        "get secrets", "create events", "get kafkas", "get customresourcedefinitions");
+    Set<String> listed = PermissionList.load().uses().stream().map(u -> u.verb() + " " + u.resource())
+        .collect(Collectors.toCollection(TreeSet::new));
+    listed.removeAll(seen);
+    System.out.println("Listed but not exercised by this scenario: " + listed);
+  }
+
+  @Test
+  void leaderElectionIsAllowedByTheChartsLeaseRole() throws Exception {
+    List<HasMetadata> chart = Chart.render(null, Map.of("watchNamespaces[0]", NS, "replicas", 2));
+    // JOSDK asks the API server what it may do with Leases before it starts; answer what the
+    // chart grants in the release's namespace (the mock server would echo the review back).
+    var rules = Rbac.grants(chart, Chart.NAMESPACE, Chart.FULLNAME).stream()
+        .filter(g -> g.namespace() == null || g.namespace().equals(Chart.NAMESPACE))
+        .map(g -> new ResourceRuleBuilder().withApiGroups(g.apiGroup()).withResources(g.resource())
+            .withVerbs(g.verb()).withResourceNames(g.resourceName().isEmpty() ? List.of() : List.of(g.resourceName()))
+            .build())
+        .toList();
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
+            .withResourceRules(rules).endStatus().build())
+        .always();
+    var election = LogPipelineOperator.LeaderElection.of(Chart.NAMESPACE, "operator-0")
+        .withTimings(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200))
+        .withOnLostLeadership(() -> { });
+
+    List<ApiRequest> requests = recordOperator(LogPipelineOperator.Options.defaults()
+        .withNamespaces(Set.of(NS)).withLeaderElection(election), () -> {
+          client.resource(pipeline("elected", "7d")).create();
+          await().atMost(Duration.ofSeconds(30)).until(() ->
+              client.apps().daemonSets().inNamespace(NS).withName("elected-filebeat").get() != null);
+          client.resources(LogPipeline.class).inNamespace(NS).withName("elected").delete();
+          await().atMost(Duration.ofSeconds(30)).until(() -> current("elected") == null);
+        });
+
+    assertAllowed(requests, chart);
+    assertThat(requests).filteredOn(r -> r.resource().equals("leases"))
+        .extracting(r -> r.verb() + " " + r.namespace())
+        .contains("create " + Chart.NAMESPACE, "get " + Chart.NAMESPACE, "patch " + Chart.NAMESPACE,
+            "update " + Chart.NAMESPACE);
+    assertThat(client.leases().inNamespace(Chart.NAMESPACE).withName(OperatorPermissionsTest.LEASE).get())
+        .as("the Lease the chart grants access to").isNotNull();
+  }
+
+  /** The API requests the operator makes while the scenario runs, from its start to its close. */
+  private static List<ApiRequest> recordOperator(LogPipelineOperator.Options options, Runnable scenario)
+      throws Exception {
+    while (server.takeRequest(10, TimeUnit.MILLISECONDS) != null) {
+      // requests made before: the test's own, or an earlier test's
+    }
+    Config config = new ConfigBuilder(client.getConfiguration()).build();
+    config.setUserAgent(OPERATOR_AGENT);
+    try (KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(config).build()) {
+      LogPipelineOperator operator = LogPipelineOperator.start(operatorClient, inMemorySearch(),
+          options.withRetry(Duration.ofMillis(200), Duration.ofSeconds(1))
+              .withReferenceRecheck(Duration.ofSeconds(1)));
+      try {
+        scenario.run();
+      } finally {
+        operator.close();
+      }
+    }
+    List<ApiRequest> requests = new ArrayList<>();
+    List<String> other = new ArrayList<>();
+    for (RecordedRequest r = server.takeRequest(100, TimeUnit.MILLISECONDS); r != null;
+        r = server.takeRequest(100, TimeUnit.MILLISECONDS)) {
+      if (OPERATOR_AGENT.equals(r.getHeader("User-Agent"))) {
+        String line = r.getMethod() + " " + r.getPath();
+        parse(r.getMethod(), r.getPath()).ifPresentOrElse(requests::add, () -> other.add(line));
+      }
+    }
+    assertThat(requests).as("the operator's requests").hasSizeGreaterThan(10);
+    // Granted to every authenticated user by Kubernetes' default roles (grantedByKubernetes).
+    assertThat(other).as("non-resource requests (discovery, version)")
+        .allSatisfy(r -> assertThat(URI.create(r.split(" ", 2)[1]).getPath())
+            .matches("/api(/v1)?|/apis(/[^/]+(/[^/]+)?)?|/version"));
+    return requests;
+  }
+
+  /** Every request allowed by the chart's RBAC, or by what Kubernetes grants every user. */
+  private static void assertAllowed(List<ApiRequest> requests, List<HasMetadata> chart) {
+    Set<Rbac.Grant> grants = Rbac.grants(chart, Chart.NAMESPACE, Chart.FULLNAME);
+    Set<String> refused = new TreeSet<>();
+    for (ApiRequest r : requests) {
+      boolean byKubernetes = r.verb().equals("create") && r.apiGroup().equals("authorization.k8s.io")
+          && r.resource().equals("selfsubjectrulesreviews");
+      if (!byKubernetes && !Rbac.allows(grants, r.namespace(), r.apiGroup(), r.resource(), r.name(), r.verb())) {
+        refused.add(r.toString());
+      }
+    }
+    assertThat(refused).as("requests the chart's RBAC would refuse").isEmpty();
+  }
+
+  /** Create, drift on three kinds of children, a spec change, an invalid pipeline, delete both. */
+  private static void lifeOfAPipeline() {
+    client.resource(pipeline("audit", "7d")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> topic("audit") != null && clusterRole("audit") != null
+        && client.apps().deployments().inNamespace(NS).withName("audit-logstash").get() != null
+        && current("audit").getStatus() != null);
+
+    // Drift: each is put back with an update.
+    client.configMaps().inNamespace(NS).withName("audit-filebeat")
+        .edit(cm -> { cm.setData(Map.of("filebeat.yml", "edited by hand")); return cm; });
+    client.rbac().clusterRoles().withName(clusterRole("audit").getMetadata().getName())
+        .edit(r -> { r.setRules(List.of(new PolicyRuleBuilder().withApiGroups("").withResources("pods")
+            .withVerbs("get").build())); return r; });
+    client.resources(KafkaTopic.class).inNamespace(KAFKA_NS).withName("logs.logging.audit")
+        .edit(t -> { t.getSpec().setPartitions(3); return t; });
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      ConfigMap cm = client.configMaps().inNamespace(NS).withName("audit-filebeat").get();
+      return cm != null && !"edited by hand".equals(cm.getData().get("filebeat.yml"))
+          && clusterRole("audit").getRules().size() > 1
+          && topic("audit").getSpec().getPartitions() == 6;
+    });
+
+    // A spec change rolls the indexer.
+    LogPipeline lp = current("audit");
+    lp.getSpec().getIndexer().setFilter("mutate { add_tag => [\"v2\"] }");
+    client.resource(lp).update();
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        client.configMaps().inNamespace(NS).withName("audit-logstash").get().getData().values().stream()
+            .anyMatch(v -> v.contains("v2")));
+
+    // An invalid pipeline: a Warning Event.
+    client.resource(pipeline("broken", "7 days")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        client.v1().events().inNamespace(NS).list().getItems().stream()
+            .anyMatch(e -> "broken".equals(e.getInvolvedObject().getName())));
+
+    // Delete: the finalizer removes the cluster-scoped objects and the topic, then itself.
+    client.resources(LogPipeline.class).inNamespace(NS).withName("audit").delete();
+    client.resources(LogPipeline.class).inNamespace(NS).withName("broken").delete();
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        current("audit") == null && current("broken") == null && topic("audit") == null);
+  }
+
+  /** Parses a request path the way the API server does for authorization; empty for non-resource URLs. */
+  static Optional<ApiRequest> parse(String method, String pathAndQuery) {
+    URI uri = URI.create(pathAndQuery);
+    Map<String, String> query = new LinkedHashMap<>();
+    if (uri.getRawQuery() != null) {
+      for (String pair : uri.getRawQuery().split("&")) {
+        String[] kv = pair.split("=", 2);
+        query.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+            kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+      }
+    }
+    List<String> segments = new ArrayList<>(Arrays.stream(uri.getPath().split("/")).filter(s -> !s.isEmpty()).toList());
+    String group;
+    List<String> rest;
+    if (segments.size() >= 2 && segments.get(0).equals("api")) {
+      group = "";
+      rest = segments.subList(2, segments.size());
+    } else if (segments.size() >= 3 && segments.get(0).equals("apis")) {
+      group = segments.get(1);
+      rest = segments.subList(3, segments.size());
+    } else {
+      return Optional.empty();
+    }
+    if (rest.isEmpty()) {
+      return Optional.empty();
+    }
+    String namespace = null;
+    if (rest.get(0).equals("namespaces") && rest.size() >= 3) {
+      namespace = rest.get(1);
+      rest = rest.subList(2, rest.size());
+    }
+    String resource = rest.get(0);
+    String name = rest.size() > 1 ? rest.get(1) : null;
+    if (rest.size() > 2) {
+      resource = resource + "/" + rest.get(2);
+    }
+    boolean watch = "true".equals(query.get("watch")) || "1".equals(query.get("watch"));
+    String verb = switch (method) {
+      case "GET", "HEAD" -> watch ? "watch" : name == null ? "list" : "get";
+      case "POST" -> "create";
+      case "PUT" -> "update";
+      case "PATCH" -> "patch";
+      case "DELETE" -> name == null ? "deletecollection" : "delete";
+      default -> method.toLowerCase();
+    };
+    return Optional.of(new ApiRequest(verb, group, resource, namespace, name, method + " " + pathAndQuery));
+  }
+
+  // ---- the world around the operator ---------------------------------------------------------
+
+  private static LogPipeline pipeline(String name, String retention) {
+    LogPipeline lp = new LogPipeline();
+    lp.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    LogPipelineSpec spec = new LogPipelineSpec();
+    spec.getSources().setExcludeNamespaces(List.of("kube-system"));
+    KafkaSpec kafka = new KafkaSpec();
+    kafka.setCluster("my-cluster");
+    kafka.setNamespace(KAFKA_NS);
+    kafka.getTopic().setRetention(retention);
+    spec.setKafka(kafka);
+    ElasticsearchSpec es = new ElasticsearchSpec();
+    es.setHosts(List.of("http://search.example:9200"));
+    CredentialsSecretRef creds = new CredentialsSecretRef();
+    creds.setName("es-creds");
+    es.setCredentialsSecret(creds);
+    spec.setElasticsearch(es);
+    spec.setDeletionPolicy(DeletionPolicy.Delete);
+    lp.setSpec(spec);
+    return lp;
+  }
+
+  private static LogPipeline current(String name) {
+    return client.resources(LogPipeline.class).inNamespace(NS).withName(name).get();
+  }
+
+  private static KafkaTopic topic(String name) {
+    return client.resources(KafkaTopic.class).inNamespace(KAFKA_NS).withName("logs.logging." + name).get();
+  }
+
+  private static ClusterRole clusterRole(String name) {
+    return client.rbac().clusterRoles().withName("logpipeline:" + NS + ":" + name + ":filebeat").get();
+  }
+
+  /** Elasticsearch is not what this test is about: templates kept in memory. */
+  private static SearchClients inMemorySearch() {
+    Map<String, ObjectNode> templates = new ConcurrentHashMap<>();
+    return new SearchClients(connection -> new SearchClient() {
+      @Override
+      public Optional<ObjectNode> getIndexTemplate(String name) {
+        return Optional.ofNullable(templates.get(name)).map(ObjectNode::deepCopy);
+      }
+
+      @Override
+      public void putIndexTemplate(String name, ObjectNode body) {
+        templates.put(name, body.deepCopy());
+      }
+
+      @Override
+      public boolean deleteIndexTemplate(String name) {
+        return templates.remove(name) != null;
+      }
+
+      @Override
+      public void close() {}
+    });
+  }
+}
