@@ -29,5 +29,7 @@ WORKDIR /app
 COPY --from=build /src/operator/target/logpipeline-operator.jar /app/logpipeline-operator.jar
 # Numeric, so the kubelet can enforce runAsNonRoot without looking the user up.
 USER 10001:10001
+# Prometheus metrics (/metrics) and probes (/healthz, /readyz).
+EXPOSE 8080 8081
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/logpipeline-operator.jar"]
 CMD ["run"]
