@@ -512,6 +512,29 @@ class OperatorIntegrationTest {
     });
   }
 
+  @Test
+  void driftIsPutBackOnTheWatchEvent() throws Exception {
+    client.resource(pipeline("inventory", DeletionPolicy.Delete)).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(children("inventory")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
+    ConfigMap original = (ConfigMap) children("inventory").get("logstash-config");
+
+    // The template recheck is 10 minutes: anything put back within seconds came from the watch.
+    client.apps().daemonSets().inNamespace(NS).withName("inventory-filebeat").delete();
+    client.configMaps().inNamespace(NS).withName("inventory-logstash")
+        .edit(cm -> { cm.getData().put("pipeline.conf", "input {} output {}"); return cm; });
+    client.apps().deployments().inNamespace(NS).withName("inventory-logstash")
+        .edit(d -> { d.getSpec().setReplicas(7); return d; });
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      Map<String, HasMetadata> now = children("inventory");
+      assertThat(now.get("filebeat")).isNotNull();
+      assertThat(((ConfigMap) now.get("logstash-config")).getData())
+          .isEqualTo(original.getData());
+      assertThat(((Deployment) now.get("logstash")).getSpec().getReplicas()).isEqualTo(2);
+    });
+  }
+
   static List<io.fabric8.kubernetes.api.model.Event> warningEvents(String name) {
     return client.v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType()))
