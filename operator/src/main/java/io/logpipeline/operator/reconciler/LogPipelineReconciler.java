@@ -1,5 +1,6 @@
 package io.logpipeline.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -29,8 +30,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Reconciles a LogPipeline: validate, then shipper, buffer, indexer and index template through
@@ -104,7 +107,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     if (!missing.isEmpty()) {
       // Secrets and the Kafka cluster are not watched: look again after a while.
       log.info("nothing written, the spec refers to what is not there: {}",
-          missing.stream().map(Object::toString).collect(java.util.stream.Collectors.joining("; ")));
+          missing.stream().map(Object::toString).collect(Collectors.joining("; ")));
       return statusUpdate(lp, PipelineHealth.invalid(lp, "MissingReference", missing, childrenExist, now),
           context).rescheduleAfter(referenceRecheck);
     }
@@ -133,8 +136,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       status = failed.status();
     } else {
       log.warn("reconcile failed", e);
-      status = lp.getStatus() == null ? new LogPipelineStatus() : lp.getStatus();
-      status = copyWithReady(lp, status, e);
+      status = PipelineHealth.reconcileFailed(lp, String.valueOf(e.getMessage()), clock.instant());
     }
     if (Objects.equals(status, lp.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
@@ -195,8 +197,8 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
 
   /** A Warning Event for each condition that turned False, or changed its reason, since the last status. */
   private void emitEvents(LogPipeline lp, LogPipelineStatus status, Context<LogPipeline> context) {
-    var previous = lp.getStatus() == null || lp.getStatus().getConditions() == null
-        ? java.util.List.<io.fabric8.kubernetes.api.model.Condition>of() : lp.getStatus().getConditions();
+    List<Condition> previous = lp.getStatus() == null || lp.getStatus().getConditions() == null
+        ? List.of() : lp.getStatus().getConditions();
     for (var c : status.getConditions()) {
       boolean warning = PipelineHealth.VALID.equals(c.getType())
           && PipelineHealth.WITH_WARNINGS.equals(c.getReason());
@@ -241,27 +243,6 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       // An event is a courtesy; failing to record one must not fail the reconcile.
       log.debug("could not record event on {}/{}: {}", namespace(lp), name(lp), e.getMessage());
     }
-  }
-
-  private static LogPipelineStatus copyWithReady(LogPipeline lp, LogPipelineStatus old, Exception e) {
-    LogPipelineStatus status = new LogPipelineStatus();
-    status.setObservedGeneration(old.getObservedGeneration());
-    status.setPhase(old.getPhase());
-    status.setShipper(old.getShipper());
-    status.setShippers(old.getShippers());
-    status.setBuffer(old.getBuffer());
-    status.setIndexer(old.getIndexer());
-    status.setIndexers(old.getIndexers());
-    status.setIndexTemplate(old.getIndexTemplate());
-    var conditions = new java.util.ArrayList<>(old.getConditions() == null
-        ? java.util.List.<io.fabric8.kubernetes.api.model.Condition>of() : old.getConditions());
-    conditions.removeIf(c -> PipelineHealth.READY.equals(c.getType()));
-    var ready = PipelineHealth.condition(PipelineHealth.READY, false, "ReconcileError",
-        String.valueOf(e.getMessage()), Objects.requireNonNullElse(lp.getMetadata().getGeneration(), 0L));
-    ready.setLastTransitionTime(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-    conditions.add(ready);
-    status.setConditions(conditions);
-    return status;
   }
 
   @SuppressWarnings("rawtypes")

@@ -189,6 +189,21 @@ public final class PipelineHealth {
     return finish(lp, status, conditions, Phase.Deleting, now);
   }
 
+  /**
+   * Status after an unexpected failure (not a stage's): what was observed before stays, with
+   * Ready False saying what failed; the next successful reconcile recomputes everything.
+   */
+  public static LogPipelineStatus reconcileFailed(LogPipeline lp, String message, Instant now) {
+    LogPipelineStatus old = lp.getStatus() == null ? new LogPipelineStatus() : lp.getStatus();
+    LogPipelineStatus status = keepObservations(lp);
+    List<Condition> conditions = new ArrayList<>(old.getConditions() == null ? List.of() : old.getConditions());
+    conditions.removeIf(c -> READY.equals(c.getType()));
+    conditions.add(condition(READY, false, "ReconcileError", message, generation(lp)));
+    LogPipelineStatus result = finish(lp, status, conditions, old.getPhase(), now);
+    result.setObservedGeneration(old.getObservedGeneration());
+    return result;
+  }
+
   /** Status of a paused pipeline. */
   public static LogPipelineStatus paused(LogPipeline lp, Instant now) {
     long gen = generation(lp);
