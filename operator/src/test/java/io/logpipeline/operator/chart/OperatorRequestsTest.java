@@ -1,9 +1,9 @@
 package io.logpipeline.operator.chart;
 
+import io.logpipeline.operator.TestLogPipelines;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
@@ -20,8 +20,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.logpipeline.operator.api.CredentialsSecretRef;
 import io.logpipeline.operator.api.DeletionPolicy;
-import io.logpipeline.operator.api.ElasticsearchSpec;
-import io.logpipeline.operator.api.KafkaSpec;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineSpec;
 import io.logpipeline.operator.elastic.SearchClient;
@@ -300,23 +298,15 @@ class OperatorRequestsTest {
   // ---- the world around the operator ---------------------------------------------------------
 
   private static LogPipeline pipeline(String name, String retention) {
-    LogPipeline lp = new LogPipeline();
-    lp.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
-    LogPipelineSpec spec = new LogPipelineSpec();
+    LogPipeline lp = TestLogPipelines.minimal(name, NS, "http://search.example:9200");
+    LogPipelineSpec spec = lp.getSpec();
     spec.getSources().setExcludeNamespaces(List.of("kube-system"));
-    KafkaSpec kafka = new KafkaSpec();
-    kafka.setCluster("my-cluster");
-    kafka.setNamespace(KAFKA_NS);
-    kafka.getTopic().setRetention(retention);
-    spec.setKafka(kafka);
-    ElasticsearchSpec es = new ElasticsearchSpec();
-    es.setHosts(List.of("http://search.example:9200"));
+    spec.getKafka().setNamespace(KAFKA_NS);
+    spec.getKafka().getTopic().setRetention(retention);
     CredentialsSecretRef creds = new CredentialsSecretRef();
     creds.setName("es-creds");
-    es.setCredentialsSecret(creds);
-    spec.setElasticsearch(es);
+    spec.getElasticsearch().setCredentialsSecret(creds);
     spec.setDeletionPolicy(DeletionPolicy.Delete);
-    lp.setSpec(spec);
     return lp;
   }
 

@@ -1,8 +1,8 @@
 package io.logpipeline.operator.reconciler;
 
+import io.logpipeline.operator.TestLogPipelines;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
@@ -11,8 +11,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.logpipeline.operator.api.DeletionPolicy;
-import io.logpipeline.operator.api.ElasticsearchSpec;
-import io.logpipeline.operator.api.KafkaSpec;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineSpec;
 import io.logpipeline.operator.api.Phase;
@@ -94,21 +92,13 @@ class OperatorIntegrationTest {
   }
 
   static LogPipeline pipeline(String name, DeletionPolicy policy) {
-    LogPipeline lp = new LogPipeline();
-    lp.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
-    LogPipelineSpec spec = new LogPipelineSpec();
+    LogPipeline lp = TestLogPipelines.minimal(name, NS, search.httpUri().toString());
+    LogPipelineSpec spec = lp.getSpec();
     spec.getSources().setExcludeNamespaces(List.of("kube-system"));
-    KafkaSpec kafka = new KafkaSpec();
-    kafka.setCluster("my-cluster");
-    kafka.setNamespace(KAFKA_NS);
-    spec.setKafka(kafka);
-    ElasticsearchSpec es = new ElasticsearchSpec();
-    es.setHosts(List.of(search.httpUri().toString()));
-    es.setFlavor(io.logpipeline.operator.api.Flavor.OPENSEARCH);
-    spec.setElasticsearch(es);
+    spec.getKafka().setNamespace(KAFKA_NS);
+    spec.getElasticsearch().setFlavor(io.logpipeline.operator.api.Flavor.OPENSEARCH);
     spec.getIndexer().setFilter("mutate { add_tag => [\"v1\"] }");
     spec.setDeletionPolicy(policy);
-    lp.setSpec(spec);
     return lp;
   }
 

@@ -1,11 +1,8 @@
 package io.logpipeline.operator.runtime;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.logpipeline.operator.TestLogPipelines;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.logpipeline.operator.api.ElasticsearchSpec;
-import io.logpipeline.operator.api.KafkaSpec;
 import io.logpipeline.operator.api.LogPipeline;
-import io.logpipeline.operator.api.LogPipelineSpec;
 import io.logpipeline.operator.api.Phase;
 
 import java.io.IOException;
@@ -31,18 +28,9 @@ final class TestPipelines {
   }
 
   static LogPipeline pipeline(String namespace, String name) {
-    LogPipeline lp = new LogPipeline();
-    lp.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-    LogPipelineSpec spec = new LogPipelineSpec();
-    spec.getSources().setExcludeNamespaces(List.of("kube-system"));
-    KafkaSpec kafka = new KafkaSpec();
-    kafka.setCluster("my-cluster");
-    spec.setKafka(kafka);
-    ElasticsearchSpec es = new ElasticsearchSpec();
     // Nothing listens there; these pipelines never get as far as the index template.
-    es.setHosts(List.of("http://127.0.0.1:9"));
-    spec.setElasticsearch(es);
-    lp.setSpec(spec);
+    LogPipeline lp = TestLogPipelines.minimal(name, namespace, "http://127.0.0.1:9");
+    lp.getSpec().getSources().setExcludeNamespaces(List.of("kube-system"));
     return lp;
   }
 

@@ -1,5 +1,6 @@
 package io.logpipeline.operator.model.properties;
 
+import io.logpipeline.operator.TestLogPipelines;
 import static io.logpipeline.operator.model.properties.Gens.chars;
 import static io.logpipeline.operator.model.properties.Gens.distinctLists;
 import static io.logpipeline.operator.model.properties.Gens.frequency;
@@ -234,14 +235,8 @@ public final class ValidLogPipelines {
 
   /** The smallest valid LogPipeline (a Kafka cluster and one host) with this name and namespace. */
   public static LogPipeline minimal(String name, String namespace) {
-    LogPipelineSpec spec = new LogPipelineSpec();
-    KafkaSpec kafka = new KafkaSpec();
-    kafka.setCluster("my-cluster");
-    spec.setKafka(kafka);
-    ElasticsearchSpec es = new ElasticsearchSpec();
-    es.setHosts(new ArrayList<>(List.of("https://es-http.elastic.svc:9200")));
-    spec.setElasticsearch(es);
-    return logPipeline(name, namespace, spec);
+    return logPipeline(name, namespace,
+        TestLogPipelines.minimal(name, namespace, "https://es-http.elastic.svc:9200").getSpec());
   }
 
   static LogPipeline logPipeline(String name, String namespace, LogPipelineSpec spec) {
