@@ -3,12 +3,10 @@ package io.logpipeline.operator.chart;
 import io.logpipeline.operator.TestLogPipelines;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -77,16 +75,7 @@ class OperatorRequestsTest {
   /** Strimzi's Kafka CRD and a Kafka, and the Secret the pipelines name. */
   @BeforeAll
   static void world() {
-    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName("kafkas.kafka.strimzi.io").endMetadata()
-        .withNewSpec().withGroup("kafka.strimzi.io").withScope("Namespaced")
-            .withNewNames().withKind("Kafka").withPlural("kafkas").endNames()
-            .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
-        .endSpec().build()).create();
-    client.genericKubernetesResources("kafka.strimzi.io/v1", "Kafka").inNamespace(KAFKA_NS)
-        .resource(new GenericKubernetesResourceBuilder().withApiVersion("kafka.strimzi.io/v1").withKind("Kafka")
-            .withNewMetadata().withName("my-cluster").withNamespace(KAFKA_NS).endMetadata().build())
-        .create();
+    TestLogPipelines.installStrimziKafka(client, KAFKA_NS);
     client.resource(new SecretBuilder().withNewMetadata().withName("es-creds").withNamespace(NS).endMetadata()
         .addToStringData("username", "logstash").addToStringData("password", "secret").build()).create();
   }

@@ -54,28 +54,12 @@ class OperatorIntegrationTest {
 
   @BeforeAll
   static void start() {
-    installStrimziKafka();
+    TestLogPipelines.installStrimziKafka(client, KAFKA_NS);
     search = OpenSearchNode.startNew();
     searchClient = new HttpSearchClient(SearchConnection.plain(search.httpUri()));
     operator = LogPipelineOperator.start(client, SearchClients.http(),
         LogPipelineOperator.Options.defaults().withRetry(Duration.ofMillis(200), Duration.ofSeconds(2))
             .withReferenceRecheck(Duration.ofSeconds(1)));
-  }
-
-  /** Strimzi's Kafka CRD and a Kafka "my-cluster", as a cluster with Strimzi has them. */
-  static void installStrimziKafka() {
-    client.apiextensions().v1().customResourceDefinitions().resource(
-        new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
-            .withNewMetadata().withName("kafkas.kafka.strimzi.io").endMetadata()
-            .withNewSpec().withGroup("kafka.strimzi.io").withScope("Namespaced")
-                .withNewNames().withKind("Kafka").withPlural("kafkas").endNames()
-                .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
-            .endSpec().build()).create();
-    client.genericKubernetesResources("kafka.strimzi.io/v1", "Kafka").inNamespace(KAFKA_NS)
-        .resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
-            .withApiVersion("kafka.strimzi.io/v1").withKind("Kafka")
-            .withNewMetadata().withName("my-cluster").withNamespace(KAFKA_NS).endMetadata()
-            .build()).create();
   }
 
   @AfterAll
