@@ -1,0 +1,176 @@
+package io.logpipeline.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.logpipeline.operator.api.LogPipeline;
+import io.strimzi.api.kafka.model.common.ConditionBuilder;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.topic.KafkaTopicStatusBuilder;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The controllers a real cluster runs and the mock API server lacks, driven by watches like the
+ * real ones: kubelet and the DaemonSet controller (every Filebeat pod ready on {@code nodes}
+ * nodes), the Deployment controller (every Logstash replica ready), Strimzi's Topic Operator
+ * (every KafkaTopic Ready) and the garbage collector (objects owned by a deleted LogPipeline go).
+ *
+ * <p>Each reacts only to objects whose status is not yet what it would report, so it writes once
+ * per change of the operator's, as the real controllers do. Its writes go through its own client,
+ * so a test can tell them from the operator's.
+ */
+public final class SimulatedControllers implements AutoCloseable {
+
+  private static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  private static final String OPERATOR = "logpipeline-operator";
+
+  private final KubernetesClient client;
+  private final int nodes;
+  private final List<SharedIndexInformer<?>> informers = new CopyOnWriteArrayList<>();
+  private final AtomicLong statusWrites = new AtomicLong();
+  private final AtomicLong collected = new AtomicLong();
+
+  private SimulatedControllers(KubernetesClient client, int nodes) {
+    this.client = client;
+    this.nodes = nodes;
+  }
+
+  /** Starts watching; returns once the watches have listed what exists. */
+  public static SimulatedControllers start(KubernetesClient client, int nodes) {
+    SimulatedControllers c = new SimulatedControllers(client, nodes);
+    c.informers.add(client.apps().daemonSets().inAnyNamespace().withLabel(MANAGED_BY, OPERATOR)
+        .inform(onChange(c::daemonSetReady)));
+    c.informers.add(client.apps().deployments().inAnyNamespace().withLabel(MANAGED_BY, OPERATOR)
+        .inform(onChange(c::deploymentReady)));
+    c.informers.add(client.resources(KafkaTopic.class).inAnyNamespace().withLabel(MANAGED_BY, OPERATOR)
+        .inform(onChange(c::topicReady)));
+    c.informers.add(client.resources(LogPipeline.class).inAnyNamespace()
+        .inform(new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(LogPipeline lp) {}
+
+          @Override
+          public void onUpdate(LogPipeline old, LogPipeline lp) {}
+
+          @Override
+          public void onDelete(LogPipeline lp, boolean unknownFinalState) {
+            c.collectGarbage(lp);
+          }
+        }));
+    return c;
+  }
+
+  /** Status writes made so far (DaemonSets, Deployments, KafkaTopics). */
+  public long statusWrites() {
+    return statusWrites.get();
+  }
+
+  /** Objects deleted so far because their owning LogPipeline was gone. */
+  public long collected() {
+    return collected.get();
+  }
+
+  @Override
+  public void close() {
+    informers.forEach(SharedIndexInformer::close);
+  }
+
+  private void daemonSetReady(DaemonSet ds) {
+    var s = ds.getStatus();
+    Long generation = ds.getMetadata().getGeneration();
+    if (s != null && Objects.equals(s.getObservedGeneration(), generation)
+        && Objects.equals(s.getNumberReady(), nodes) && Objects.equals(s.getUpdatedNumberScheduled(), nodes)) {
+      return;
+    }
+    ds.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(nodes).withNumberReady(nodes)
+        .withCurrentNumberScheduled(nodes).withUpdatedNumberScheduled(nodes).withNumberAvailable(nodes)
+        .withObservedGeneration(generation).build());
+    writeStatus(ds);
+  }
+
+  private void deploymentReady(Deployment d) {
+    int replicas = d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+    var s = d.getStatus();
+    Long generation = d.getMetadata().getGeneration();
+    if (s != null && Objects.equals(s.getObservedGeneration(), generation)
+        && Objects.equals(s.getReadyReplicas(), replicas) && Objects.equals(s.getUpdatedReplicas(), replicas)) {
+      return;
+    }
+    d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
+        .withUpdatedReplicas(replicas).withAvailableReplicas(replicas)
+        .withObservedGeneration(generation).build());
+    writeStatus(d);
+  }
+
+  private void topicReady(KafkaTopic topic) {
+    boolean ready = topic.getStatus() != null && topic.getStatus().getConditions() != null
+        && topic.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    if (ready) {
+      return;
+    }
+    topic.setStatus(new KafkaTopicStatusBuilder().withTopicName(topic.getMetadata().getName())
+        .withConditions(new ConditionBuilder().withType("Ready").withStatus("True").build()).build());
+    writeStatus(topic);
+  }
+
+  private void writeStatus(HasMetadata o) {
+    try {
+      client.resource(o).updateStatus();
+      statusWrites.incrementAndGet();
+    } catch (KubernetesClientException e) {
+      // A conflict or a deleted object: the watch brings the newer version, and this runs again.
+    }
+  }
+
+  private void collectGarbage(LogPipeline owner) {
+    String uid = owner.getMetadata().getUid();
+    String ns = owner.getMetadata().getNamespace();
+    Stream.of(
+            client.configMaps().inNamespace(ns).list().getItems(),
+            client.serviceAccounts().inNamespace(ns).list().getItems(),
+            client.apps().daemonSets().inNamespace(ns).list().getItems(),
+            client.apps().deployments().inNamespace(ns).list().getItems(),
+            client.services().inNamespace(ns).list().getItems())
+        .flatMap(List::stream)
+        .filter(o -> o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences()
+            .stream().anyMatch(ref -> uid.equals(ref.getUid())))
+        .forEach(o -> {
+          try {
+            client.resource(o).delete();
+            collected.incrementAndGet();
+          } catch (KubernetesClientException e) {
+            // Already gone.
+          }
+        });
+  }
+
+  private static <T extends HasMetadata> ResourceEventHandler<T> onChange(Consumer<T> action) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T o) {
+        action.accept(o);
+      }
+
+      @Override
+      public void onUpdate(T old, T o) {
+        action.accept(o);
+      }
+
+      @Override
+      public void onDelete(T o, boolean unknownFinalState) {}
+    };
+  }
+}
