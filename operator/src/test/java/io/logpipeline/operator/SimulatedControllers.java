@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.logpipeline.operator.api.LogPipeline;
@@ -14,9 +15,13 @@ import io.strimzi.api.kafka.model.common.ConditionBuilder;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.topic.KafkaTopicStatusBuilder;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -47,29 +52,56 @@ public final class SimulatedControllers implements AutoCloseable {
     this.nodes = nodes;
   }
 
-  /** Starts watching; returns once the watches have listed what exists. */
+  /**
+   * Starts watching; returns once the watches have listed what exists, or after 10 s for an API
+   * the server does not serve (Strimzi not installed): that watch keeps retrying, and starts
+   * working once the API is there.
+   */
   public static SimulatedControllers start(KubernetesClient client, int nodes) {
+    return start(client, nodes, Duration.ofSeconds(10));
+  }
+
+  /** As {@link #start(KubernetesClient, int)}, waiting at most {@code syncTimeout} for the watches. */
+  public static SimulatedControllers start(KubernetesClient client, int nodes, Duration syncTimeout) {
     SimulatedControllers c = new SimulatedControllers(client, nodes);
-    c.informers.add(client.apps().daemonSets().inAnyNamespace().withLabel(MANAGED_BY, OPERATOR)
-        .inform(onChange(c::daemonSetReady)));
-    c.informers.add(client.apps().deployments().inAnyNamespace().withLabel(MANAGED_BY, OPERATOR)
-        .inform(onChange(c::deploymentReady)));
-    c.informers.add(client.resources(KafkaTopic.class).inAnyNamespace().withLabel(MANAGED_BY, OPERATOR)
-        .inform(onChange(c::topicReady)));
-    c.informers.add(client.resources(LogPipeline.class).inAnyNamespace()
-        .inform(new ResourceEventHandler<>() {
-          @Override
-          public void onAdd(LogPipeline lp) {}
+    c.watch(client.apps().daemonSets().inAnyNamespace().withLabel(MANAGED_BY, OPERATOR),
+        onChange(c::daemonSetReady));
+    c.watch(client.apps().deployments().inAnyNamespace().withLabel(MANAGED_BY, OPERATOR),
+        onChange(c::deploymentReady));
+    c.watch(client.resources(KafkaTopic.class).inAnyNamespace().withLabel(MANAGED_BY, OPERATOR),
+        onChange(c::topicReady));
+    c.watch(client.resources(LogPipeline.class).inAnyNamespace(), new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(LogPipeline lp) {}
 
-          @Override
-          public void onUpdate(LogPipeline old, LogPipeline lp) {}
+      @Override
+      public void onUpdate(LogPipeline old, LogPipeline lp) {}
 
-          @Override
-          public void onDelete(LogPipeline lp, boolean unknownFinalState) {
-            c.collectGarbage(lp);
-          }
-        }));
+      @Override
+      public void onDelete(LogPipeline lp, boolean unknownFinalState) {
+        c.collectGarbage(lp);
+      }
+    });
+    long deadline = System.nanoTime() + syncTimeout.toNanos();
+    for (SharedIndexInformer<?> informer : c.informers) {
+      try {
+        informer.start().toCompletableFuture()
+            .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // Not served (yet): the informer retries on its own.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
     return c;
+  }
+
+  private <T extends HasMetadata> void watch(Informable<T> what, ResourceEventHandler<T> handler) {
+    SharedIndexInformer<T> informer = what.runnableInformer(0);
+    informer.addEventHandler(handler);
+    informer.exceptionHandler((retrying, error) -> true);
+    informers.add(informer);
   }
 
   /** Status writes made so far (DaemonSets, Deployments, KafkaTopics). */

@@ -1,6 +1,8 @@
 package io.logpipeline.operator;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,9 +10,12 @@ import io.logpipeline.operator.api.ElasticsearchSpec;
 import io.logpipeline.operator.api.KafkaSpec;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineSpec;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The smallest valid LogPipeline, which the tests of every package start from and then edit. */
 public final class TestLogPipelines {
@@ -44,5 +49,29 @@ public final class TestLogPipelines {
     spec.setElasticsearch(es);
     lp.setSpec(spec);
     return lp;
+  }
+
+  /** Every object a pipeline provisions in Kubernetes, as the server has it now (null: missing). */
+  public static Map<String, HasMetadata> children(KubernetesClient client, String namespace, String name,
+      String kafkaNamespace) {
+    String topic = "logs." + namespace + "." + name;
+    String clusterName = "logpipeline:" + namespace + ":" + name + ":filebeat";
+    Map<String, HasMetadata> found = new LinkedHashMap<>();
+    found.put("filebeat-config", client.configMaps().inNamespace(namespace).withName(name + "-filebeat").get());
+    found.put("filebeat-sa", client.serviceAccounts().inNamespace(namespace).withName(name + "-filebeat").get());
+    found.put("filebeat-clusterrole", client.rbac().clusterRoles().withName(clusterName).get());
+    found.put("filebeat-clusterrolebinding", client.rbac().clusterRoleBindings().withName(clusterName).get());
+    found.put("filebeat", client.apps().daemonSets().inNamespace(namespace).withName(name + "-filebeat").get());
+    found.put("kafka-topic", client.resources(KafkaTopic.class).inNamespace(kafkaNamespace).withName(topic).get());
+    found.put("logstash-config", client.configMaps().inNamespace(namespace).withName(name + "-logstash").get());
+    found.put("logstash", client.apps().deployments().inNamespace(namespace).withName(name + "-logstash").get());
+    found.put("logstash-service", client.services().inNamespace(namespace).withName(name + "-logstash").get());
+    return found;
+  }
+
+  /** The status condition of this type; fails when there is none. */
+  public static Condition condition(LogPipeline lp, String type) {
+    return lp.getStatus().getConditions().stream().filter(c -> c.getType().equals(type))
+        .findFirst().orElseThrow(() -> new AssertionError("no condition " + type));
   }
 }

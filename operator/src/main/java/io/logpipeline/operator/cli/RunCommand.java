@@ -7,6 +7,7 @@ import io.logpipeline.operator.reconciler.LogPipelineOperator;
 import io.logpipeline.operator.runtime.LogFormat;
 import io.logpipeline.operator.runtime.OperatorRuntime;
 import io.logpipeline.operator.runtime.PodEnvironment;
+import io.logpipeline.operator.runtime.RetryAfter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -106,7 +107,7 @@ public final class RunCommand implements Callable<Integer> {
 
     CountDownLatch stopRequested = new CountDownLatch(1);
     boolean signalsHandled = StopSignals.handle(stopRequested::countDown);
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    KubernetesClient client = RetryAfter.install(new KubernetesClientBuilder()).build();
     log.info("starting against {} watching {}", client.getMasterUrl(),
         namespaces.isEmpty() ? "all namespaces" : namespaces);
     OperatorRuntime runtime;

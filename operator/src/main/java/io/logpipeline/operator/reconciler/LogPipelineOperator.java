@@ -1,5 +1,6 @@
 package io.logpipeline.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -15,6 +16,7 @@ import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.elastic.SearchClients;
 import io.logpipeline.operator.runtime.MdcExecutorService;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +42,9 @@ import java.util.stream.Stream;
 public final class LogPipelineOperator implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(LogPipelineOperator.class);
+  /** How long start() waits for the informers' first list, as JOSDK's default. */
+  static final Duration CACHE_SYNC_TIMEOUT = Duration.ofMinutes(2);
+  static final Duration CACHE_SYNC_TIMEOUT_WITHOUT_STRIMZI = Duration.ofSeconds(5);
 
   /**
    * @param namespaces namespaces to watch for LogPipelines; empty means all
@@ -184,8 +189,14 @@ public final class LogPipelineOperator implements AutoCloseable {
     AtomicBoolean leading = new AtomicBoolean(options.leaderElection() == null);
     AtomicBoolean closing = new AtomicBoolean(false);
     LeaderElection election = options.leaderElection();
+    boolean strimzi = strimziInstalled(client);
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
+          // An informer whose API is missing (Strimzi not installed) must not stop the operator:
+          // it retries in the background, and the pipelines say what is missing (BufferReady).
+          .withStopOnInformerErrorDuringStartup(false)
+          // Without Strimzi the KafkaTopic informer cannot sync: waiting for it is pointless.
+          .withCacheSyncTimeout(strimzi ? CACHE_SYNC_TIMEOUT : CACHE_SYNC_TIMEOUT_WITHOUT_STRIMZI)
           .withCloseClientOnStop(false)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withUseSSAToPatchPrimaryResource(false)
@@ -248,6 +259,26 @@ public final class LogPipelineOperator implements AutoCloseable {
 
   public Operator operator() {
     return operator;
+  }
+
+  /**
+   * Whether the API server serves Strimzi's KafkaTopic, through discovery (which every
+   * authenticated client may read). When it does not, the operator still starts and provisions
+   * every other stage; the KafkaTopic informer keeps retrying and syncs once Strimzi is there.
+   */
+  static boolean strimziInstalled(KubernetesClient client) {
+    try {
+      if (client.getApiResources(HasMetadata.getApiVersion(KafkaTopic.class)) != null) {
+        return true;
+      }
+    } catch (KubernetesClientException e) {
+      log.debug("cannot tell whether Strimzi is installed: {}", e.getMessage());
+      return true;
+    }
+    log.warn("Strimzi is not installed: the API server does not serve kafka.strimzi.io/v1 KafkaTopics."
+        + " Pipelines are provisioned without their topic and report BufferReady=False until"
+        + " Strimzi 0.49 or newer is installed (https://strimzi.io/quickstarts/)");
+    return false;
   }
 
   /** True while this instance reconciles: it holds the Lease, or leader election is off. */

@@ -11,6 +11,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
@@ -138,12 +139,16 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       log.warn("reconcile failed", e);
       status = PipelineHealth.reconcileFailed(lp, String.valueOf(e.getMessage()), clock.instant());
     }
-    if (Objects.equals(status, lp.getStatus())) {
-      return ErrorStatusUpdateControl.noStatusUpdate();
+    if (!Objects.equals(status, lp.getStatus())) {
+      emitEvents(lp, status, context);
+      try {
+        writeStatus(lp, status, context);
+      } catch (RuntimeException writeFailed) {
+        // The retry JOSDK schedules for the failure computes and writes the status again.
+        log.debug("could not write the status: {}", writeFailed.getMessage());
+      }
     }
-    emitEvents(lp, status, context);
-    lp.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(lp);
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   @Override
@@ -172,15 +177,8 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     }
     emitEvents(lp, status, context);
     try {
-      // A JSON patch from the status seen to the new one, as JOSDK patches status itself: a
-      // merge patch would leave it to the server how to combine the condition lists.
-      LogPipeline seen = context.getClient().getKubernetesSerialization().clone(lp);
-      seen.getMetadata().setResourceVersion(null);
-      context.getClient().resource(seen).editStatus(r -> {
-        r.setStatus(status);
-        return r;
-      });
-    } catch (KubernetesClientException e) {
+      writeStatus(lp, status, context);
+    } catch (RuntimeException e) {
       log.debug("could not report the deletion status: {}", e.getMessage());
     }
   }
@@ -191,8 +189,22 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       return UpdateControl.noUpdate();
     }
     emitEvents(lp, status, context);
-    lp.setStatus(status);
-    return UpdateControl.patchStatus(lp);
+    writeStatus(lp, status, context);
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Replaces the whole status (it is computed whole) with optimistic locking on the version the
+   * reconcile started from. A JSON patch computed from a cached status would be applied by index:
+   * retried after a lost reply, or against a status that changed meanwhile, it can fail or
+   * duplicate conditions. On a conflict JOSDK's helper waits for the newer version in the cache
+   * and writes again; the result goes to the cache, so the next reconcile starts from it.
+   */
+  private static void writeStatus(LogPipeline lp, LogPipelineStatus status, Context<LogPipeline> context) {
+    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(lp, context, r -> {
+      r.setStatus(status);
+      return r;
+    });
   }
 
   /** A Warning Event for each condition that turned False, or changed its reason, since the last status. */

@@ -88,19 +88,7 @@ class OperatorIntegrationTest {
 
   /** Every object the pipeline provisions in Kubernetes, as the server has it now. */
   static Map<String, HasMetadata> children(String name) {
-    String topic = "logs." + NS + "." + name;
-    String clusterName = "logpipeline:" + NS + ":" + name + ":filebeat";
-    Map<String, HasMetadata> found = new LinkedHashMap<>();
-    found.put("filebeat-config", client.configMaps().inNamespace(NS).withName(name + "-filebeat").get());
-    found.put("filebeat-sa", client.serviceAccounts().inNamespace(NS).withName(name + "-filebeat").get());
-    found.put("filebeat-clusterrole", client.rbac().clusterRoles().withName(clusterName).get());
-    found.put("filebeat-clusterrolebinding", client.rbac().clusterRoleBindings().withName(clusterName).get());
-    found.put("filebeat", client.apps().daemonSets().inNamespace(NS).withName(name + "-filebeat").get());
-    found.put("kafka-topic", client.resources(KafkaTopic.class).inNamespace(KAFKA_NS).withName(topic).get());
-    found.put("logstash-config", client.configMaps().inNamespace(NS).withName(name + "-logstash").get());
-    found.put("logstash", client.apps().deployments().inNamespace(NS).withName(name + "-logstash").get());
-    found.put("logstash-service", client.services().inNamespace(NS).withName(name + "-logstash").get());
-    return found;
+    return TestLogPipelines.children(client, NS, name, KAFKA_NS);
   }
 
   static LogPipeline current(String name) {
@@ -544,8 +532,7 @@ class OperatorIntegrationTest {
   }
 
   static io.fabric8.kubernetes.api.model.Condition condition(LogPipeline lp, String type) {
-    return lp.getStatus().getConditions().stream().filter(c -> c.getType().equals(type))
-        .findFirst().orElseThrow(() -> new AssertionError("no condition " + type));
+    return TestLogPipelines.condition(lp, type);
   }
 
 }

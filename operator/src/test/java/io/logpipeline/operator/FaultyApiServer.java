@@ -1,0 +1,255 @@
+package io.logpipeline.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.logpipeline.operator.runtime.RetryAfter;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * The fabric8 mock API server in CRUD mode, with faults injected into the requests of chosen
+ * clients (told apart by their User-Agent): 500s, 409 conflicts and 429s with Retry-After on
+ * writes, and
+ * timeouts whose write did happen (the response is held back past the client's timeout, as when
+ * a reply is lost), at a given rate; refusals of everything from a "crashed" client; and API
+ * groups that are not installed (404, as the API server answers for a CRD that does not exist).
+ *
+ * <p>It counts what it did, and checks that a client honours Retry-After: a request repeated
+ * sooner than the 429 told is counted as a violation.
+ */
+public final class FaultyApiServer implements AutoCloseable {
+
+  /** The faults injected at random. */
+  public enum Fault { SERVER_ERROR, CONFLICT, TOO_MANY_REQUESTS, TIMEOUT }
+
+  /** Retry-After sent with a 429, in seconds. */
+  public static final int RETRY_AFTER_SECONDS = 1;
+
+  private final KubernetesMockServer server;
+  private final Dispatcher dispatcher;
+
+  private FaultyApiServer(KubernetesMockServer server, Dispatcher dispatcher) {
+    this.server = server;
+    this.dispatcher = dispatcher;
+  }
+
+  /** Starts on 127.0.0.1, on a free port, with no faults. */
+  public static FaultyApiServer start() {
+    Dispatcher dispatcher = new Dispatcher();
+    KubernetesMockServer server = new KubernetesMockServer(
+        new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    try {
+      server.init(InetAddress.getByName("127.0.0.1"), 0);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+    return new FaultyApiServer(server, dispatcher);
+  }
+
+  /**
+   * A client of its own, told apart from others by {@code userAgent}, configured as the
+   * operator's {@code run} command configures its client.
+   */
+  public KubernetesClient client(String userAgent, Duration requestTimeout) {
+    return server.createClient(b -> b.editOrNewConfig()
+        .withUserAgent(userAgent)
+        .withRequestTimeout((int) requestTimeout.toMillis())
+        .endConfig()
+        .withHttpClientBuilderConsumer(RetryAfter::addTo));
+  }
+
+  /** A client that faults never touch (the test's own, and the simulated controllers'). */
+  public KubernetesClient client() {
+    return client("test", Duration.ofSeconds(10));
+  }
+
+  /**
+   * From now on, a share {@code rate} of the requests of clients whose User-Agent {@code
+   * affected} accepts fail with one of {@code faults}, chosen at random from {@code seed}.
+   * A timeout holds the response back for {@code timeout}, which should exceed the client's.
+   */
+  public void injectFaults(Predicate<String> affected, double rate, List<Fault> faults, long seed,
+      Duration timeout) {
+    dispatcher.faults = new Faults(affected, rate, List.copyOf(faults), new Random(seed), timeout);
+  }
+
+  public void stopFaults() {
+    dispatcher.faults = null;
+  }
+
+  /**
+   * Every request from {@code userAgent} is refused with 403 (which clients do not retry) from
+   * the moment that client has made {@code writes} more writes: the process is as good as dead
+   * after that write, and what it does next never reaches the server.
+   */
+  public void crashAfterWrites(String userAgent, int writes) {
+    dispatcher.crash = new Crash(userAgent, new AtomicLong(writes));
+  }
+
+  public boolean crashed() {
+    Crash crash = dispatcher.crash;
+    return crash != null && crash.remaining.get() < 0;
+  }
+
+  public void recover() {
+    dispatcher.crash = null;
+  }
+
+  /** Paths of this API group answer 404, as when its CRDs are not installed. */
+  public void uninstallApiGroup(String group) {
+    dispatcher.uninstalled.add("/apis/" + group + "/");
+  }
+
+  public void installApiGroup(String group) {
+    dispatcher.uninstalled.remove("/apis/" + group + "/");
+  }
+
+  /** Requests of {@code userAgent} seen so far, faulted or not. */
+  public long requests(String userAgent) {
+    return dispatcher.requests.getOrDefault(userAgent, new AtomicLong()).get();
+  }
+
+  /** Writes (POST, PUT, PATCH, DELETE) of {@code userAgent} seen so far, faulted or not. */
+  public long writes(String userAgent) {
+    return dispatcher.writes.getOrDefault(userAgent, new AtomicLong()).get();
+  }
+
+  public Map<Fault, Long> injected() {
+    Map<Fault, Long> counts = new EnumMap<>(Fault.class);
+    dispatcher.injected.forEach((f, n) -> counts.put(f, n.get()));
+    return counts;
+  }
+
+  public long totalInjected() {
+    return dispatcher.injected.values().stream().mapToLong(AtomicLong::get).sum();
+  }
+
+  /** Requests repeated sooner than the Retry-After of the 429 they got. */
+  public long retryAfterViolations() {
+    return dispatcher.retryAfterViolations.get();
+  }
+
+  /** Requests that came back after a 429, at or after the time Retry-After told. */
+  public long retryAfterHonoured() {
+    return dispatcher.retryAfterHonoured.get();
+  }
+
+  @Override
+  public void close() {
+    server.destroy();
+  }
+
+  private record Faults(Predicate<String> affected, double rate, List<Fault> kinds, Random random,
+      Duration timeout) {
+    synchronized Fault next() {
+      return random.nextDouble() < rate ? kinds.get(random.nextInt(kinds.size())) : null;
+    }
+  }
+
+  private record Crash(String userAgent, AtomicLong remaining) {}
+
+  private static final class Dispatcher extends KubernetesCrudDispatcher {
+    volatile Faults faults;
+    volatile Crash crash;
+    final List<String> uninstalled = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
+    final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
+    final Map<Fault, AtomicLong> injected = new ConcurrentHashMap<>();
+    /** A request that got a 429 (client, method, path, id) -> earliest time (nanos) it may come back. */
+    final Map<String, Long> throttled = new ConcurrentHashMap<>();
+    final AtomicLong retryAfterViolations = new AtomicLong();
+    final AtomicLong retryAfterHonoured = new AtomicLong();
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      String agent = String.valueOf(request.getHeader("User-Agent"));
+      String method = request.getMethod();
+      boolean write = !"GET".equals(method);
+      requests.computeIfAbsent(agent, a -> new AtomicLong()).incrementAndGet();
+      if (write) {
+        writes.computeIfAbsent(agent, a -> new AtomicLong()).incrementAndGet();
+      }
+      Crash c = crash;
+      if (c != null && c.userAgent.equals(agent)) {
+        // The write that reaches zero still happens; everything after it is refused.
+        long left = write ? c.remaining.decrementAndGet() : c.remaining.get();
+        if (left < 0) {
+          return status(403, "Forbidden", "the client crashed (test)");
+        }
+      }
+      String path = request.getPath();
+      if (uninstalled.stream().anyMatch(path::startsWith)) {
+        return status(404, "NotFound", "the server could not find the requested resource");
+      }
+      // A retry repeats client, method, path and body. (Reads are not throttled: different
+      // reconciles read the same Kafka, and their reads cannot be told from retries.)
+      String key = agent + " " + method + " " + path + " "
+          + (request.getBody() == null ? 0 : java.util.Arrays.hashCode(request.getBody().getBytes()));
+      Long notBefore = throttled.remove(key);
+      if (notBefore != null) {
+        if (System.nanoTime() < notBefore) {
+          retryAfterViolations.incrementAndGet();
+          System.err.printf("Retry-After not honoured: %s came back %d ms early%n", key,
+              TimeUnit.NANOSECONDS.toMillis(notBefore - System.nanoTime()));
+        } else {
+          retryAfterHonoured.incrementAndGet();
+        }
+      }
+      Faults f = faults;
+      Fault fault = f != null && f.affected.test(agent) ? f.next() : null;
+      if (fault == null) {
+        return super.dispatch(request);
+      }
+      boolean watch = path.contains("watch=true");
+      if (watch && fault != Fault.SERVER_ERROR) {
+        // A watch is a long-lived stream: it either opens or fails to.
+        fault = Fault.SERVER_ERROR;
+      }
+      if ((fault == Fault.CONFLICT || fault == Fault.TOO_MANY_REQUESTS) && !write) {
+        fault = Fault.SERVER_ERROR;
+      }
+      injected.computeIfAbsent(fault, k -> new AtomicLong()).incrementAndGet();
+      return switch (fault) {
+        case SERVER_ERROR -> status(500, "InternalError", "injected fault");
+        case CONFLICT -> status(409, "Conflict",
+            "Operation cannot be fulfilled: the object has been modified (injected fault)");
+        case TOO_MANY_REQUESTS -> {
+          throttled.put(key, System.nanoTime() + TimeUnit.SECONDS.toNanos(RETRY_AFTER_SECONDS));
+          yield status(429, "TooManyRequests", "injected fault")
+              .setHeader("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        // Applied, and the reply arrives after the client gave up: it cannot know what happened.
+        // (The mock server delays only a response that has a body.)
+        case TIMEOUT -> {
+          MockResponse applied = super.dispatch(request);
+          if (applied.getBody() == null || applied.getBody().size() == 0) {
+            applied.setBody("{}");
+          }
+          yield applied.setBodyDelay(f.timeout);
+        }
+      };
+    }
+
+    private static MockResponse status(int code, String reason, String message) {
+      return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+          .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+              + "\"message\":\"" + message + "\",\"reason\":\"" + reason + "\",\"code\":" + code + "}");
+    }
+  }
+}
