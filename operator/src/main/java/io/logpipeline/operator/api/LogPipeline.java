@@ -33,6 +33,11 @@ public class LogPipeline extends CustomResource<LogPipelineSpec, LogPipelineStat
 
   public static final String GROUP = "logpipeline.io";
   public static final String VERSION = "v1alpha1";
+  /**
+   * Annotation that lets a deletion finish without removing what lives outside Kubernetes (the
+   * index template), for when the search cluster is gone for good: set it to "true".
+   */
+  public static final String SKIP_EXTERNAL_CLEANUP = GROUP + "/skip-external-cleanup";
 
   @Override
   protected LogPipelineSpec initSpec() {

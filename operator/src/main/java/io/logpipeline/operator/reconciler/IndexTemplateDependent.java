@@ -66,11 +66,15 @@ public class IndexTemplateDependent
     }
   }
 
-  /** Removes the template under {@code deletionPolicy: Delete}; documents are never touched. */
+  /**
+   * Removes the template under {@code deletionPolicy: Delete}; documents are never touched. With
+   * the {@link LogPipeline#SKIP_EXTERNAL_CLEANUP} annotation the template is left where it is.
+   */
   @Override
   public void delete(LogPipeline primary, Context<LogPipeline> context) {
     Pipeline p = PipelineContext.pipeline(context);
-    if (p.spec().getDeletionPolicy() == DeletionPolicy.Retain || p.hosts().isEmpty()) {
+    if (p.spec().getDeletionPolicy() == DeletionPolicy.Retain || p.hosts().isEmpty()
+        || skipsExternalCleanup(primary)) {
       return;
     }
     SearchClient client = client(p, context);
@@ -83,6 +87,11 @@ public class IndexTemplateDependent
     } catch (SearchException e) {
       throw new StageException(e.reason().name(), e.getMessage(), e);
     }
+  }
+
+  static boolean skipsExternalCleanup(LogPipeline lp) {
+    var annotations = lp.getMetadata().getAnnotations();
+    return annotations != null && "true".equalsIgnoreCase(annotations.get(LogPipeline.SKIP_EXTERNAL_CLEANUP));
   }
 
   private static SearchClient client(Pipeline p, Context<LogPipeline> context) {

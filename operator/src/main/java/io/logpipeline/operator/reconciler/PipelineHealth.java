@@ -184,8 +184,12 @@ public final class PipelineHealth {
     LogPipelineStatus status = keepObservations(lp);
     List<Condition> conditions = new ArrayList<>();
     errors.byCondition().forEach((type, e) -> conditions.add(failed(type, e, gen)));
+    String hint = errors.of(INDEX_TEMPLATE_READY).isPresent()
+        ? " (if the search cluster is gone for good, annotate the LogPipeline with "
+            + LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true to finish without removing the index template)"
+        : "";
     conditions.add(condition(READY, false, "Deleting", "deletion waits for: "
-        + String.join(", ", errors.byCondition().keySet()) + "; retrying", gen));
+        + String.join(", ", errors.byCondition().keySet()) + "; retrying" + hint, gen));
     return finish(lp, status, conditions, Phase.Deleting, now);
   }
 

@@ -49,6 +49,9 @@ class OperatorIntegrationTest {
   static HttpSearchClient searchClient;
   static LogPipelineOperator operator;
 
+  /** When the operator read each template (name -> nanoTime of each GET). */
+  static final Map<String, List<Long>> templateReads = new java.util.concurrent.ConcurrentHashMap<>();
+
   static final String NS = "logging";
   static final String KAFKA_NS = "kafka";
 
@@ -57,7 +60,7 @@ class OperatorIntegrationTest {
     TestLogPipelines.installStrimziKafka(client, KAFKA_NS);
     search = OpenSearchNode.startNew();
     searchClient = new HttpSearchClient(SearchConnection.plain(search.httpUri()));
-    operator = LogPipelineOperator.start(client, SearchClients.http(),
+    operator = LogPipelineOperator.start(client, new SearchClients(c -> new CountingSearchClient(new HttpSearchClient(c))),
         LogPipelineOperator.Options.defaults().withRetry(Duration.ofMillis(200), Duration.ofSeconds(2))
             .withReferenceRecheck(Duration.ofSeconds(1)));
   }
@@ -89,6 +92,17 @@ class OperatorIntegrationTest {
   /** Every object the pipeline provisions in Kubernetes, as the server has it now. */
   static Map<String, HasMetadata> children(String name) {
     return TestLogPipelines.children(client, NS, name, KAFKA_NS);
+  }
+
+  /**
+   * Changes the spec as a user would with kubectl edit: a patch, so that a status the operator
+   * writes meanwhile is no conflict.
+   */
+  static void changeSpec(String name, java.util.function.Consumer<LogPipeline> change) {
+    client.resources(LogPipeline.class).inNamespace(NS).withName(name).edit(lp -> {
+      change.accept(lp);
+      return lp;
+    });
   }
 
   static LogPipeline current(String name) {
@@ -203,9 +217,9 @@ class OperatorIntegrationTest {
     String templateHashBefore = template("logs-logging.orders")
         .path("_meta").path("hash").asText();
 
-    LogPipeline lp = current("orders");
-    lp.getSpec().getIndexer().setFilter("mutate { add_tag => [\"v2\"] }");
-    client.resource(lp).update();
+    changeSpec("orders", lp -> {
+      lp.getSpec().getIndexer().setFilter("mutate { add_tag => [\"v2\"] }");
+    });
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       ConfigMap config = (ConfigMap) children("orders").get("logstash-config");
@@ -342,10 +356,10 @@ class OperatorIntegrationTest {
     Map<String, String> before = versions(children("billing"));
     String templateHash = template("logs-logging.billing").path("_meta").path("hash").asText();
 
-    LogPipeline lp = current("billing");
-    lp.getSpec().getIndexer().setFilter("grok { match => { \"message\" => \"%{WORD:w}\" }");
-    lp.getSpec().getElasticsearch().getTemplate().setShards(3);
-    client.resource(lp).update();
+    changeSpec("billing", lp -> {
+      lp.getSpec().getIndexer().setFilter("grok { match => { \"message\" => \"%{WORD:w}\" }");
+      lp.getSpec().getElasticsearch().getTemplate().setShards(3);
+    });
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       LogPipeline seen = current("billing");
@@ -365,9 +379,9 @@ class OperatorIntegrationTest {
     assertThat(versions(children("billing"))).isEqualTo(before);
     assertThat(template("logs-logging.billing").path("_meta").path("hash").asText()).isEqualTo(templateHash);
 
-    lp = current("billing");
-    lp.getSpec().getIndexer().setFilter("grok { match => { \"message\" => \"%{WORD:w}\" } }");
-    client.resource(lp).update();
+    changeSpec("billing", lp -> {
+      lp.getSpec().getIndexer().setFilter("grok { match => { \"message\" => \"%{WORD:w}\" } }");
+    });
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       LogPipeline seen = current("billing");
       assertThat(condition(seen, PipelineHealth.VALID).getStatus()).isEqualTo("True");
@@ -401,9 +415,9 @@ class OperatorIntegrationTest {
         assertThat(children("metrics")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
     Map<String, String> before = versions(children("metrics"));
 
-    LogPipeline lp = current("metrics");
-    lp.getSpec().getKafka().getTopic().setPartitions(3);
-    client.resource(lp).update();
+    changeSpec("metrics", lp -> {
+      lp.getSpec().getKafka().getTopic().setPartitions(3);
+    });
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       var valid = condition(current("metrics"), PipelineHealth.VALID);
@@ -446,17 +460,17 @@ class OperatorIntegrationTest {
     client.resource(pipeline("frozen", DeletionPolicy.Delete)).create();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(children("frozen")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
-    LogPipeline lp = current("frozen");
-    lp.getSpec().setPaused(true);
-    client.resource(lp).update();
+    changeSpec("frozen", lp -> {
+      lp.getSpec().setPaused(true);
+    });
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(current("frozen").getStatus().getPhase()).isEqualTo(Phase.Paused));
     Map<String, String> before = versions(children("frozen"));
 
     // Changes while paused are not applied, and drift is not corrected.
-    lp = current("frozen");
-    lp.getSpec().getIndexer().setReplicas(5);
-    client.resource(lp).update();
+    changeSpec("frozen", lp -> {
+      lp.getSpec().getIndexer().setReplicas(5);
+    });
     client.configMaps().inNamespace(NS).withName("frozen-logstash").delete();
     await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(current("frozen").getStatus().getObservedGeneration())
@@ -465,13 +479,115 @@ class OperatorIntegrationTest {
     assertThat(after.get("logstash")).isEqualTo(before.get("logstash"));
     assertThat(after.get("logstash-config")).isNull();
 
-    lp = current("frozen");
-    lp.getSpec().setPaused(false);
-    client.resource(lp).update();
+    changeSpec("frozen", lp -> {
+      lp.getSpec().setPaused(false);
+    });
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(children("frozen").get("logstash-config")).isNotNull();
       assertThat(((Deployment) children("frozen").get("logstash")).getSpec().getReplicas()).isEqualTo(5);
     });
+  }
+
+  @Test
+  void aSearchClusterDownLeavesTheOtherStagesRunningAndRecoversWithoutHelp() throws Exception {
+    search.stop();
+    try {
+      client.resource(pipeline("esdown", DeletionPolicy.Delete)).create();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(children("esdown")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
+      markReady("esdown");
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        LogPipeline lp = current("esdown");
+        var template = condition(lp, PipelineHealth.INDEX_TEMPLATE_READY);
+        assertThat(template.getStatus()).isEqualTo("False");
+        assertThat(template.getReason()).isEqualTo("Unreachable");
+        assertThat(template.getMessage()).contains(search.httpUri().getHost() + ":" + search.httpUri().getPort());
+        for (String stage : List.of(PipelineHealth.SHIPPER_READY, PipelineHealth.BUFFER_READY,
+            PipelineHealth.INDEXER_READY)) {
+          assertThat(condition(lp, stage).getStatus()).as(stage).isEqualTo("True");
+        }
+        assertThat(condition(lp, PipelineHealth.READY).getStatus()).isEqualTo("False");
+        assertThat(lp.getStatus().getPhase()).isEqualTo(Phase.Degraded);
+      });
+
+      // Retries back off (200 ms doubling to a 2 s cap here; 2 s to 5 min by default): no hot loop.
+      int before = reads("logs-logging.esdown").size();
+      Thread.sleep(6_000);
+      List<Long> window = reads("logs-logging.esdown").subList(before, reads("logs-logging.esdown").size());
+      assertThat(window).as("attempts in 6 s").hasSizeBetween(2, 8);
+      for (int i = 1; i < window.size(); i++) {
+        assertThat(Duration.ofNanos(window.get(i) - window.get(i - 1))).as("gap between attempts")
+            .isGreaterThan(Duration.ofMillis(190));
+      }
+    } finally {
+      search.start();
+    }
+    // Back without anyone touching the pipeline.
+    awaitReady("esdown");
+    assertThat(searchClient.getIndexTemplate("logs-logging.esdown")).isPresent();
+  }
+
+  @Test
+  void anAnnotationLetsADeletionFinishWhenTheSearchClusterIsGoneForGood() throws Exception {
+    client.resource(pipeline("legacy", DeletionPolicy.Delete)).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(searchClient.getIndexTemplate("logs-logging.legacy")).isPresent());
+    String uid = current("legacy").getMetadata().getUid();
+
+    search.stop();
+    try {
+      client.resources(LogPipeline.class).inNamespace(NS).withName("legacy").delete();
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        LogPipeline lp = current("legacy");
+        assertThat(lp.getStatus().getPhase()).isEqualTo(Phase.Deleting);
+        assertThat(condition(lp, PipelineHealth.READY).getMessage())
+            .contains(LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true");
+      });
+      client.resources(LogPipeline.class).inNamespace(NS).withName("legacy").edit(lp -> {
+        lp.getMetadata().getAnnotations().put(LogPipeline.SKIP_EXTERNAL_CLEANUP, "true");
+        return lp;
+      });
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(current("legacy")).isNull());
+      collectGarbage(uid);
+      assertThat(children("legacy")).as("the cluster-side stages are cleaned up all the same")
+          .allSatisfy((id, o) -> assertThat(o).as(id).isNull());
+    } finally {
+      search.start();
+    }
+    assertThat(searchClient.getIndexTemplate("logs-logging.legacy")).as("left in place, as asked").isPresent();
+    searchClient.deleteIndexTemplate("logs-logging.legacy");
+  }
+
+  static List<Long> reads(String template) {
+    return templateReads.getOrDefault(template, List.of());
+  }
+
+  /** Records when each template is read, which every reconcile of the template stage does first. */
+  record CountingSearchClient(io.logpipeline.operator.elastic.SearchClient delegate)
+      implements io.logpipeline.operator.elastic.SearchClient {
+    @Override
+    public java.util.Optional<com.fasterxml.jackson.databind.node.ObjectNode> getIndexTemplate(String name)
+        throws io.logpipeline.operator.elastic.SearchException {
+      templateReads.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>())
+          .add(System.nanoTime());
+      return delegate.getIndexTemplate(name);
+    }
+
+    @Override
+    public void putIndexTemplate(String name, com.fasterxml.jackson.databind.node.ObjectNode body)
+        throws io.logpipeline.operator.elastic.SearchException {
+      delegate.putIndexTemplate(name, body);
+    }
+
+    @Override
+    public boolean deleteIndexTemplate(String name) throws io.logpipeline.operator.elastic.SearchException {
+      return delegate.deleteIndexTemplate(name);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
   }
 
   @Test
