@@ -2,6 +2,7 @@ package io.logpipeline.operator.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -75,7 +76,8 @@ public final class RenderCommand implements Callable<Integer> {
   /**
    * The Kubernetes objects as YAML: fabric8's mapper (its serializers and inclusion rules) with
    * the generator of {@link ConfigFiles#YAML}, so beans go to YAML in one pass, with no map in
-   * between. Never closes nor flushes the writer it is given.
+   * between. Never closes nor flushes the writer it is given (a SequenceWriter's close ends the
+   * YAML stream only).
    */
   private static final ObjectWriter OBJECT_YAML = Serialization.jsonMapper()
       .copyWith(ConfigFiles.YAML.getFactory().copy())
@@ -89,6 +91,8 @@ public final class RenderCommand implements Callable<Integer> {
     int exit = 0;
     // Written as it is rendered, through one buffer: the output is some 12 kB per pipeline.
     Writer yaml = new BufferedWriter(printingTo(out), 1 << 16);
+    // One generator for all documents: it starts the second and later ones with "---" itself.
+    SequenceWriter documents = null;
     try {
       for (LogPipeline lp : pipelines) {
         if (lp.getMetadata().getNamespace() == null) {
@@ -99,16 +103,19 @@ public final class RenderCommand implements Callable<Integer> {
           Pipeline pipeline = Pipeline.resolve(lp);
           pipeline.warnings().forEach(w -> err.println("LogPipeline " + id + ": warning: " + w));
           Render render = Render.of(pipeline);
-          for (HasMetadata o : render.objects()) {
+          if (documents == null) {
             yaml.write("---\n");
-            OBJECT_YAML.writeValue(yaml, o);
+            documents = OBJECT_YAML.writeValues(yaml);
           }
-          yaml.write("---\n");
-          OBJECT_YAML.writeValue(yaml, templateDocument(render));
+          documents.writeAll(render.objects());
+          documents.write(templateDocument(render));
         } catch (InvalidSpecException e) {
           exit = 1;
           e.problems().forEach(problem -> err.println("LogPipeline " + id + ": " + problem));
         }
+      }
+      if (documents != null) {
+        documents.close();
       }
       yaml.flush();
     } catch (IOException e) {
