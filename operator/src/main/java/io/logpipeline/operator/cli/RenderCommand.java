@@ -1,5 +1,8 @@
 package io.logpipeline.operator.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -12,9 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.CharBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,32 +73,75 @@ public final class RenderCommand implements Callable<Integer> {
     return pipelines;
   }
 
+  /**
+   * The Kubernetes objects as YAML: fabric8's mapper (its serializers and inclusion rules) with
+   * the generator of {@link ConfigFiles#YAML}, so beans go to YAML in one pass, with no map in
+   * between. Never closes nor flushes the writer it is given (a SequenceWriter's close ends the
+   * YAML stream only).
+   */
+  private static final ObjectWriter OBJECT_YAML = Serialization.jsonMapper()
+      .copyWith(ConfigFiles.YAML.getFactory().copy())
+      .writer()
+      .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+      .without(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+
   /** Renders every pipeline; returns 0, or 1 when any is invalid (its problems on err). */
   public static int render(List<LogPipeline> pipelines, String defaultNamespace, PrintStream out,
       PrintStream err) {
     int exit = 0;
-    StringBuilder yaml = new StringBuilder();
-    for (LogPipeline lp : pipelines) {
-      if (lp.getMetadata().getNamespace() == null) {
-        lp.getMetadata().setNamespace(defaultNamespace);
-      }
-      String id = lp.getMetadata().getNamespace() + "/" + lp.getMetadata().getName();
-      try {
-        Pipeline pipeline = Pipeline.resolve(lp);
-        pipeline.warnings().forEach(w -> err.println("LogPipeline " + id + ": warning: " + w));
-        Render render = Render.of(pipeline);
-        for (HasMetadata o : render.objects()) {
-          yaml.append("---\n").append(ConfigFiles.yaml(Serialization.jsonMapper().convertValue(o, Object.class)));
+    // Written as it is rendered, through one buffer: the output is some 12 kB per pipeline.
+    Writer yaml = new BufferedWriter(printingTo(out), 1 << 16);
+    // One generator for all documents: it starts the second and later ones with "---" itself.
+    SequenceWriter documents = null;
+    try {
+      for (LogPipeline lp : pipelines) {
+        if (lp.getMetadata().getNamespace() == null) {
+          lp.getMetadata().setNamespace(defaultNamespace);
         }
-        yaml.append("---\n").append(ConfigFiles.yaml(templateDocument(render)));
-      } catch (InvalidSpecException e) {
-        exit = 1;
-        e.problems().forEach(problem -> err.println("LogPipeline " + id + ": " + problem));
+        String id = lp.getMetadata().getNamespace() + "/" + lp.getMetadata().getName();
+        try {
+          Pipeline pipeline = Pipeline.resolve(lp);
+          pipeline.warnings().forEach(w -> err.println("LogPipeline " + id + ": warning: " + w));
+          Render render = Render.of(pipeline);
+          if (documents == null) {
+            yaml.write("---\n");
+            documents = OBJECT_YAML.writeValues(yaml);
+          }
+          documents.writeAll(render.objects());
+          documents.write(templateDocument(render));
+        } catch (InvalidSpecException e) {
+          exit = 1;
+          e.problems().forEach(problem -> err.println("LogPipeline " + id + ": " + problem));
+        }
       }
+      if (documents != null) {
+        documents.close();
+      }
+      yaml.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    out.print(yaml);
-    out.flush();
     return exit;
+  }
+
+  /** Characters to {@code out}, encoded as it encodes them, its errors left to it as before. */
+  private static Writer printingTo(PrintStream out) {
+    return new Writer() {
+      @Override
+      public void write(char[] chars, int offset, int length) {
+        out.append(CharBuffer.wrap(chars, offset, length));
+      }
+
+      @Override
+      public void flush() {
+        out.flush();
+      }
+
+      @Override
+      public void close() {
+        out.flush();
+      }
+    };
   }
 
   /** The index template as a document of its own, marked so no one kubectl-applies it. */

@@ -211,6 +211,11 @@ public final class IndexerModel {
   }
 
   public static Deployment deployment(Pipeline p) {
+    return deployment(p, configMap(p));
+  }
+
+  /** The Deployment whose pods read {@code config}, the pipeline's {@link #configMap(Pipeline)}. */
+  public static Deployment deployment(Pipeline p, ConfigMap config) {
     IndexerSpec indexer = indexer(p);
     ResourceRequirements resources =
         Objects.requireNonNullElseGet(indexer.getResources(), IndexerModel::defaultResources);
@@ -218,7 +223,7 @@ public final class IndexerModel {
     if (image == null) {
       image = p.flavor() == Flavor.OPENSEARCH ? DEFAULT_OPENSEARCH_IMAGE : DEFAULT_IMAGE;
     }
-    String configHash = ConfigFiles.hash(configMap(p).getData());
+    String configHash = ConfigFiles.hash(config.getData());
 
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVarBuilder().withName("LS_JAVA_OPTS").withValue(heapOptions(resources)).build());

@@ -1,6 +1,7 @@
 package io.logpipeline.operator.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.util.List;
@@ -13,15 +14,18 @@ import java.util.List;
 public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode indexTemplate) {
 
   public static Render of(Pipeline p) {
+    // Each ConfigMap is built once, and its pods' config hash taken from it.
+    ConfigMap shipperConfig = ShipperModel.configMap(p);
+    ConfigMap indexerConfig = IndexerModel.configMap(p);
     return new Render(p, List.of(
-        ShipperModel.configMap(p),
+        shipperConfig,
         ShipperModel.serviceAccount(p),
         ShipperModel.clusterRole(p),
         ShipperModel.clusterRoleBinding(p),
-        ShipperModel.daemonSet(p),
+        ShipperModel.daemonSet(p, shipperConfig),
         BufferModel.kafkaTopic(p),
-        IndexerModel.configMap(p),
-        IndexerModel.deployment(p),
+        indexerConfig,
+        IndexerModel.deployment(p, indexerConfig),
         IndexerModel.service(p)), IndexTemplateModel.body(p));
   }
 }

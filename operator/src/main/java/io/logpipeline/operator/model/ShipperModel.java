@@ -251,8 +251,13 @@ public final class ShipperModel {
   }
 
   public static DaemonSet daemonSet(Pipeline p) {
+    return daemonSet(p, configMap(p));
+  }
+
+  /** The DaemonSet whose pods read {@code config}, the pipeline's {@link #configMap(Pipeline)}. */
+  public static DaemonSet daemonSet(Pipeline p, ConfigMap config) {
     ShipperSpec shipper = Objects.requireNonNullElseGet(p.spec().getShipper(), ShipperSpec::new);
-    String configHash = ConfigFiles.hash(configMap(p).getData());
+    String configHash = ConfigFiles.hash(config.getData());
     return new DaemonSetBuilder()
         .withMetadata(p.metadata(p.shipperName(), Pipeline.COMPONENT_SHIPPER, PRODUCT))
         .withNewSpec()
