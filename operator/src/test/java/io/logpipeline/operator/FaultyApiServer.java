@@ -41,6 +41,14 @@ public final class FaultyApiServer implements AutoCloseable {
   /** Retry-After sent with a 429, in seconds. */
   public static final int RETRY_AFTER_SECONDS = 1;
 
+  /** The mock server logs every request at INFO through java.util.logging: thousands of lines. */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final KubernetesMockServer server;
   private final Dispatcher dispatcher;
 

@@ -1,28 +1,23 @@
 package io.logpipeline.operator.reliability;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logpipeline.operator.FaultyApiServer;
 import io.logpipeline.operator.SimulatedControllers;
 import io.logpipeline.operator.TestLogPipelines;
 import io.logpipeline.operator.api.LogPipeline;
-import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.elastic.HttpSearchClient;
 import io.logpipeline.operator.elastic.OpenSearchNode;
 import io.logpipeline.operator.elastic.SearchClients;
 import io.logpipeline.operator.elastic.SearchConnection;
 import io.logpipeline.operator.reconciler.LogPipelineOperator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -74,7 +69,7 @@ class ApiFaultsTest {
       created.add(client.resource(lp).create());
     }
     await().atMost(Duration.ofSeconds(60 + N / 2)).pollInterval(Duration.ofMillis(250)).until(() ->
-        created.stream().allMatch(lp -> ready(Harness.pipeline(client, namespace(lp), name(lp)))));
+        created.stream().allMatch(lp -> Harness.ready(Harness.pipeline(client, namespace(lp), name(lp)))));
     double seconds = (System.nanoTime() - started) / 1e9;
     long requests = server.requests(OPERATOR);
     long injected = server.totalInjected();
@@ -104,10 +99,8 @@ class ApiFaultsTest {
       assertThat(TestLogPipelines.children(client, namespace(lp), name(lp), "kafka"))
           .allSatisfy((id, o) -> assertThat(o).as(name(lp) + " " + id).isNotNull());
     }
-    Map<String, Integer> counts = managedObjects(client);
-    assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "ConfigMap", 2 * N, "ServiceAccount", N, "ClusterRole", N, "ClusterRoleBinding", N,
-        "DaemonSet", N, "Deployment", N, "Service", N, "KafkaTopic", N));
+    Map<String, Integer> counts = Harness.managedObjects(client);
+    assertThat(counts).containsExactlyInAnyOrderEntriesOf(Harness.childrenOf(N));
     try (var es = new HttpSearchClient(SearchConnection.plain(search.httpUri()))) {
       for (LogPipeline lp : created) {
         assertThat(es.getIndexTemplate("logs-" + namespace(lp) + "." + name(lp))).as(name(lp)).isPresent();
@@ -123,31 +116,6 @@ class ApiFaultsTest {
             + " failedReconciles=%.0f duplicates=0 orphans=0%n",
         N, RATE, requests, injected, 100.0 * injected / requests, byFault, server.retryAfterHonoured(),
         server.retryAfterViolations(), seconds, reconciles, failed);
-  }
-
-  static boolean ready(LogPipeline lp) {
-    return lp != null && lp.getStatus() != null && lp.getStatus().getPhase() == Phase.Ready
-        && lp.getStatus().getObservedGeneration() == lp.getMetadata().getGeneration().longValue();
-  }
-
-  /** Objects labelled as the operator's, by kind, across all namespaces. */
-  static Map<String, Integer> managedObjects(KubernetesClient client) {
-    String key = "app.kubernetes.io/managed-by";
-    String value = "logpipeline-operator";
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    Stream.of(
-            client.configMaps().inAnyNamespace().withLabel(key, value).list().getItems(),
-            client.serviceAccounts().inAnyNamespace().withLabel(key, value).list().getItems(),
-            client.rbac().clusterRoles().withLabel(key, value).list().getItems(),
-            client.rbac().clusterRoleBindings().withLabel(key, value).list().getItems(),
-            client.apps().daemonSets().inAnyNamespace().withLabel(key, value).list().getItems(),
-            client.apps().deployments().inAnyNamespace().withLabel(key, value).list().getItems(),
-            client.services().inAnyNamespace().withLabel(key, value).list().getItems(),
-            client.resources(KafkaTopic.class).inAnyNamespace().withLabel(key, value).list().getItems())
-        .flatMap(List::stream)
-        .map(HasMetadata::getKind)
-        .forEach(kind -> counts.merge(kind, 1, Integer::sum));
-    return counts;
   }
 
   static String name(LogPipeline lp) {

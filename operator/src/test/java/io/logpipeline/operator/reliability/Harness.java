@@ -1,10 +1,17 @@
 package io.logpipeline.operator.reliability;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logpipeline.operator.api.LogPipeline;
+import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.reconciler.LogPipelineOperator;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /** What the reliability tests share: operator options for tests, reads, and teardown. */
 final class Harness {
@@ -23,6 +30,12 @@ final class Harness {
     return client.resources(LogPipeline.class).inNamespace(namespace).withName(name).get();
   }
 
+  /** Ready, and for the current generation. */
+  static boolean ready(LogPipeline lp) {
+    return lp != null && lp.getStatus() != null && lp.getStatus().getPhase() == Phase.Ready
+        && lp.getStatus().getObservedGeneration() == lp.getMetadata().getGeneration().longValue();
+  }
+
   /** Closes in order whatever was started, null for what was not. */
   static void closeAll(AutoCloseable... closeables) {
     for (AutoCloseable c : closeables) {
@@ -35,5 +48,32 @@ final class Harness {
         throw new IllegalStateException("could not close " + c, e);
       }
     }
+  }
+
+  /** Objects labelled as the operator's, by kind, across all namespaces. */
+  static Map<String, Integer> managedObjects(KubernetesClient client) {
+    String key = "app.kubernetes.io/managed-by";
+    String value = "logpipeline-operator";
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    Stream.of(
+            client.configMaps().inAnyNamespace().withLabel(key, value).list().getItems(),
+            client.serviceAccounts().inAnyNamespace().withLabel(key, value).list().getItems(),
+            client.rbac().clusterRoles().withLabel(key, value).list().getItems(),
+            client.rbac().clusterRoleBindings().withLabel(key, value).list().getItems(),
+            client.apps().daemonSets().inAnyNamespace().withLabel(key, value).list().getItems(),
+            client.apps().deployments().inAnyNamespace().withLabel(key, value).list().getItems(),
+            client.services().inAnyNamespace().withLabel(key, value).list().getItems(),
+            client.resources(KafkaTopic.class).inAnyNamespace().withLabel(key, value).list().getItems())
+        .flatMap(List::stream)
+        .map(HasMetadata::getKind)
+        .forEach(kind -> counts.merge(kind, 1, Integer::sum));
+    return counts;
+  }
+
+  /** What {@link #managedObjects} holds for {@code pipelines} pipelines, exactly one of each child. */
+  static Map<String, Integer> childrenOf(int pipelines) {
+    return Map.of("ConfigMap", 2 * pipelines, "ServiceAccount", pipelines, "ClusterRole", pipelines,
+        "ClusterRoleBinding", pipelines, "DaemonSet", pipelines, "Deployment", pipelines,
+        "Service", pipelines, "KafkaTopic", pipelines);
   }
 }
