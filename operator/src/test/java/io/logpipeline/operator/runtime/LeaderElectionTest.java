@@ -14,7 +14,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -63,7 +68,7 @@ class LeaderElectionTest {
   }
 
   OperatorRuntime start(String identity) throws Exception {
-    KubernetesClient own = server.createClient();
+    KubernetesClient own = server.createClient(b -> b.editOrNewConfig().withUserAgent(identity).endConfig());
     clients.add(own);
     var election = LogPipelineOperator.LeaderElection.of(LEASE_NS, identity)
         .withTimings(LEASE, Duration.ofMillis(1500), Duration.ofMillis(200))
@@ -86,6 +91,23 @@ class LeaderElectionTest {
   String holder() {
     Lease lease = lease();
     return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  /**
+   * The writes each client made since the last call (by User-Agent), leaving out what every
+   * candidate does to elect a leader: Lease updates and the access review of its permissions.
+   */
+  static Map<String, List<String>> writesByClient() throws InterruptedException {
+    Map<String, List<String>> writes = new HashMap<>();
+    RecordedRequest r;
+    while ((r = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+      if ("GET".equals(r.getMethod()) || r.getPath().contains("/leases") || r.getPath().contains("reviews")) {
+        continue;
+      }
+      writes.computeIfAbsent(r.getHeader("User-Agent"), k -> new ArrayList<>())
+          .add(r.getMethod() + " " + r.getPath());
+    }
+    return writes;
   }
 
   static String metrics(OperatorRuntime runtime) throws Exception {
@@ -114,6 +136,11 @@ class LeaderElectionTest {
     assertThat(get(b.healthPort(), "/readyz").statusCode()).isEqualTo(200);
     assertThat(get(b.healthPort(), "/readyz").body()).isEqualTo("ok (standby)\n");
     assertThat(holder()).isEqualTo("operator-a");
+    // Only the leader writes; the standby's only writes would be to take the Lease.
+    Map<String, List<String>> writes = writesByClient();
+    assertThat(writes.getOrDefault("operator-b", List.of())).as("the standby's writes").isEmpty();
+    assertThat(writes.get("operator-a")).as("the leader's writes")
+        .anyMatch(w -> w.startsWith("PUT /apis/logpipeline.io/v1alpha1/namespaces/logging/logpipelines/resting/status"));
 
     long stopped = System.nanoTime();
     a.close();
