@@ -148,6 +148,8 @@ class LeaderElectionTest {
     await().atMost(LEASE).pollInterval(Duration.ofMillis(50)).until(() -> "operator-b".equals(holder()));
     Duration takeover = Duration.ofNanos(System.nanoTime() - stopped);
     assertThat(takeover).isLessThan(LEASE);
+    System.out.printf("RELIABILITY leader-election: released Lease taken over in %d ms (lease %d s)%n",
+        takeover.toMillis(), LEASE.toSeconds());
     // The new leader reconciles what is in its cache.
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(sum(metrics(b), "operator_sdk_reconciliations_started_total")).isGreaterThanOrEqualTo(1));
@@ -171,6 +173,8 @@ class LeaderElectionTest {
     Duration takeover = Duration.ofNanos(System.nanoTime() - stopped);
     // Not before the lease duration has passed since a's last renewal, and soon after.
     assertThat(takeover).isLessThan(LEASE.plusSeconds(2));
+    System.out.printf("RELIABILITY leader-election: expired Lease taken over in %d ms (lease %d s)%n",
+        takeover.toMillis(), LEASE.toSeconds());
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
         assertThat(sample(metrics(b), "logpipeline_operator_leader")).isEqualTo(1.0));
     client.resource(TestPipelines.invalid(NS, "broken")).create();
