@@ -168,25 +168,35 @@ public final class SimulatedControllers implements AutoCloseable {
   }
 
   private void collectGarbage(LogPipeline owner) {
-    String uid = owner.getMetadata().getUid();
-    String ns = owner.getMetadata().getNamespace();
-    Stream.of(
-            client.configMaps().inNamespace(ns).list().getItems(),
-            client.serviceAccounts().inNamespace(ns).list().getItems(),
-            client.apps().daemonSets().inNamespace(ns).list().getItems(),
-            client.apps().deployments().inNamespace(ns).list().getItems(),
-            client.services().inNamespace(ns).list().getItems())
+    collected.addAndGet(collectGarbage(client, owner.getMetadata().getNamespace(), owner.getMetadata().getUid()));
+  }
+
+  /**
+   * What Kubernetes' garbage collector does for objects whose owner is gone: deletes the
+   * namespaced children that name {@code ownerUid} in an owner reference; returns how many.
+   */
+  public static int collectGarbage(KubernetesClient client, String namespace, String ownerUid) {
+    int deleted = 0;
+    List<HasMetadata> owned = Stream.of(
+            client.configMaps().inNamespace(namespace).list().getItems(),
+            client.serviceAccounts().inNamespace(namespace).list().getItems(),
+            client.apps().daemonSets().inNamespace(namespace).list().getItems(),
+            client.apps().deployments().inNamespace(namespace).list().getItems(),
+            client.services().inNamespace(namespace).list().getItems())
         .flatMap(List::stream)
+        .<HasMetadata>map(o -> o)
         .filter(o -> o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences()
-            .stream().anyMatch(ref -> uid.equals(ref.getUid())))
-        .forEach(o -> {
-          try {
-            client.resource(o).delete();
-            collected.incrementAndGet();
-          } catch (KubernetesClientException e) {
-            // Already gone.
-          }
-        });
+            .stream().anyMatch(ref -> ownerUid.equals(ref.getUid())))
+        .toList();
+    for (HasMetadata o : owned) {
+      try {
+        client.resource(o).delete();
+        deleted++;
+      } catch (KubernetesClientException e) {
+        // Already gone.
+      }
+    }
+    return deleted;
   }
 
   private static <T extends HasMetadata> ResourceEventHandler<T> onChange(Consumer<T> action) {

@@ -1,5 +1,6 @@
 package io.logpipeline.operator.reconciler;
 
+import io.logpipeline.operator.SimulatedControllers;
 import io.logpipeline.operator.TestLogPipelines;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -624,16 +624,7 @@ class OperatorIntegrationTest {
 
   /** What Kubernetes' garbage collector does for objects whose owner is gone. */
   static void collectGarbage(String ownerUid) {
-    Stream.of(
-            client.configMaps().inNamespace(NS).list().getItems(),
-            client.serviceAccounts().inNamespace(NS).list().getItems(),
-            client.apps().daemonSets().inNamespace(NS).list().getItems(),
-            client.apps().deployments().inNamespace(NS).list().getItems(),
-            client.services().inNamespace(NS).list().getItems())
-        .flatMap(List::stream)
-        .filter(o -> o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences()
-            .stream().anyMatch(ref -> ownerUid.equals(ref.getUid())))
-        .forEach(o -> client.resource(o).delete());
+    SimulatedControllers.collectGarbage(client, NS, ownerUid);
   }
 
   static com.fasterxml.jackson.databind.node.ObjectNode template(String name) throws Exception {
