@@ -5,8 +5,8 @@ reason for each, is operator/src/test/resources/chart/operator-permissions.yaml;
 together.
 
 Verbs follow how the operator writes: dependents are created with POST (create) and put back
-with PUT (update), not server-side apply; the LogPipeline's finalizer and status are written
-with JSON patch (patch). Informers need list and watch; get is granted only where the code reads
+with PUT (update), not server-side apply; the LogPipeline's finalizer is written with JSON patch
+(patch), its status replaced with PUT (update). Informers need list and watch; get is granted only where the code reads
 one object by name.
 */}}
 
@@ -21,10 +21,11 @@ namespaces.
 - apiGroups: ["logpipeline.io"]
   resources: ["logpipelines"]
   verbs: ["get", "list", "watch", "patch"]
-# status (phase, conditions, counts) is JSON-patched through the status subresource.
+# status (phase, conditions, counts) is replaced whole through the status subresource, with
+# optimistic locking.
 - apiGroups: ["logpipeline.io"]
   resources: ["logpipelines/status"]
-  verbs: ["patch"]
+  verbs: ["update"]
 # Filebeat's and Logstash's ConfigMaps, Filebeat's ServiceAccount, Logstash's monitoring Service,
 # the Filebeat DaemonSet and the Logstash Deployment: watched (label-selected informers), created,
 # and replaced when they drift. No delete: they carry an owner reference to their LogPipeline and

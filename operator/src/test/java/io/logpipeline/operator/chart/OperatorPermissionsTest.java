@@ -100,7 +100,7 @@ class OperatorPermissionsTest {
   }
 
   @Test
-  void thePrimaryResourceIsListedWithFinalizerAndStatusPatches() {
+  void thePrimaryResourceIsListedWithFinalizerPatchesAndStatusUpdates() {
     Class<?> primary = primaryType();
     assertThat(primary).isEqualTo(LogPipeline.class);
     String group = HasMetadata.getGroup(LogPipeline.class);
@@ -110,7 +110,8 @@ class OperatorPermissionsTest {
     // conflict, re-reads the resource by name (get) before retrying.
     assertThat(Cleaner.class.isAssignableFrom(LogPipelineReconciler.class)).isTrue();
     assertThat(listedVerbs(NAMESPACED, group, plural)).containsExactlyInAnyOrder("get", "list", "watch", "patch");
-    assertThat(listedVerbs(NAMESPACED, group, plural + "/status")).containsExactly("patch");
+    // The status is replaced whole with optimistic locking (PUT), never patched.
+    assertThat(listedVerbs(NAMESPACED, group, plural + "/status")).containsExactly("update");
   }
 
   @Test
@@ -176,7 +177,7 @@ class OperatorPermissionsTest {
     for (String verb : List.of("get", "list", "watch", "patch")) {
       accounted.add(new PermissionList.Use(NAMESPACED, group, plural, "", verb));
     }
-    accounted.add(new PermissionList.Use(NAMESPACED, group, plural + "/status", "", "patch"));
+    accounted.add(new PermissionList.Use(NAMESPACED, group, plural + "/status", "", "update"));
     accounted.addAll(filebeatClusterRoleUses());
     accounted.add(new PermissionList.Use(NAMESPACED, "", "secrets", "", "get"));
     accounted.add(new PermissionList.Use(NAMESPACED, "", "events", "", "create"));

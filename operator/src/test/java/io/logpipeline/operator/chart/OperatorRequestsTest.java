@@ -94,7 +94,7 @@ class OperatorRequestsTest {
     Set<String> seen = requests.stream().map(r -> r.verb() + " " + r.resource())
         .collect(Collectors.toCollection(TreeSet::new));
     assertThat(seen).contains(
-        "list logpipelines", "watch logpipelines", "patch logpipelines", "patch logpipelines/status",
+        "list logpipelines", "watch logpipelines", "patch logpipelines", "update logpipelines/status",
         "create configmaps", "update configmaps", "create serviceaccounts", "create services",
         "create daemonsets", "create deployments", "update deployments",
         "create clusterroles", "update clusterroles", "delete clusterroles",
