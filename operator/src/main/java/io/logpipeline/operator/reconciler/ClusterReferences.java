@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The part of validation that needs the cluster: what the spec refers to must exist before
@@ -34,6 +36,12 @@ final class ClusterReferences {
   private final Duration crdRecheck;
   private volatile Optional<String> kafkaVersion = Optional.empty();
   private volatile Instant crdCheckedAt = Instant.EPOCH;
+  /**
+   * When each Kafka cluster ("namespace/name") was last found. Many pipelines share a cluster,
+   * and every reconcile checks it: a cluster found less than crdRecheck ago is not read again.
+   * A missing one is read every time, so that it is noticed as soon as it is created.
+   */
+  private final Map<String, Instant> kafkaFoundAt = new ConcurrentHashMap<>();
 
   ClusterReferences(Clock clock, Duration crdRecheck) {
     this.clock = clock;
@@ -99,13 +107,21 @@ final class ClusterReferences {
       return Optional.empty();
     }
     String cluster = p.spec().getKafka().getCluster();
+    String key = p.kafkaNamespace() + "/" + cluster;
+    Instant now = clock.instant();
+    Instant found = kafkaFoundAt.get(key);
+    if (found != null && Duration.between(found, now).compareTo(crdRecheck) < 0) {
+      return Optional.empty();
+    }
     try {
       var kafka = client.genericKubernetesResources("kafka.strimzi.io/" + version.get(), "Kafka")
           .inNamespace(p.kafkaNamespace()).withName(cluster).get();
       if (kafka == null) {
+        kafkaFoundAt.remove(key);
         return Optional.of(new SpecProblem("spec.kafka.cluster", "no Strimzi Kafka '" + cluster
             + "' in namespace " + p.kafkaNamespace() + ": fix spec.kafka.cluster or spec.kafka.namespace"));
       }
+      kafkaFoundAt.put(key, now);
     } catch (KubernetesClientException e) {
       log.debug("cannot check Kafka {}/{}: {}", p.kafkaNamespace(), cluster, e.getMessage());
     }

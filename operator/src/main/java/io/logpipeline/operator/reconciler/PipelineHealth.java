@@ -69,10 +69,14 @@ public final class PipelineHealth {
       if (seen.daemonSet() == null) {
         return condition(SHIPPER_READY, false, "Creating", "Filebeat DaemonSet is being created", gen);
       }
-      boolean rolledOut = seen.daemonSet().getStatus() != null
-          && Objects.equals(seen.daemonSet().getStatus().getObservedGeneration(),
-              seen.daemonSet().getMetadata().getGeneration())
-          && orZero(seen.daemonSet().getStatus().getUpdatedNumberScheduled()) == desiredNodes;
+      // Until the DaemonSet controller has observed this spec, its node counts mean nothing.
+      boolean observed = dsStatus != null
+          && Objects.equals(dsStatus.getObservedGeneration(), seen.daemonSet().getMetadata().getGeneration());
+      boolean rolledOut = observed && orZero(dsStatus.getUpdatedNumberScheduled()) == desiredNodes;
+      if (desiredNodes == 0 && !observed) {
+        return condition(SHIPPER_READY, false, "NodesNotReady",
+            "waiting for the DaemonSet controller to schedule Filebeat", gen);
+      }
       if (desiredNodes == 0) {
         return condition(SHIPPER_READY, false, "NoNodes", "0 nodes run Filebeat: check"
             + " spec.shipper.nodeSelector and spec.shipper.tolerations", gen);
