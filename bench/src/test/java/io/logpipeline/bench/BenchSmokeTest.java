@@ -1,0 +1,82 @@
+package io.logpipeline.bench;
+
+import io.logpipeline.operator.elastic.OpenSearchNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The benchmark at N=10 and two create/delete cycles of 10, asserting what does not depend on
+ * the machine's speed: every pipeline Ready (the harness fails otherwise), no write in a quiet
+ * period nor on a resync, the writes at creation within 10% of the floor's, nothing left and
+ * nothing made twice across cycles. No timing assertion.
+ */
+class BenchSmokeTest {
+
+  static final int N = 10;
+  static OpenSearchNode search;
+  static Harness harness;
+
+  @BeforeAll
+  static void start() {
+    search = OpenSearchNode.startNew();
+    // Template recheck every 2 s: the 4 s quiet period holds timer-driven no-op reconciles.
+    harness = new Harness(search.httpUri(), Duration.ofSeconds(2), Duration.ofSeconds(60), Duration.ofSeconds(3));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (search != null) {
+      search.close();
+    }
+  }
+
+  @Test
+  void operatorWritesNoMoreThanTheFloorAndNothingWhenNothingChanged() throws Exception {
+    Harness.OperatorRun op = harness.operator(N, Duration.ofSeconds(4));
+    Harness.FloorRun floor = harness.floor(N);
+    Bench.Report.convergence(System.out, List.of(op), List.of(floor));
+
+    assertThat(floor.failures()).isZero();
+    assertThat(floor.creation().writeCount()).isEqualTo((long) N * Floor.WRITES_PER_PIPELINE);
+    assertThat(floor.creation().templatePuts()).isEqualTo(N);
+
+    // One create per object, like the floor; one template PUT per pipeline.
+    assertThat(creates(op.creation().writes())).isEqualTo(creates(floor.creation().writes()));
+    assertThat(op.creation().templatePuts()).isEqualTo(N);
+    assertThat(op.creation().writeCount()).as("operator writes at creation vs floor %s",
+        op.creation().writes()).isLessThanOrEqualTo(Math.round(floor.creation().writeCount() * 1.10));
+
+    assertThat(op.quiet().templateGets()).as("no-op reconciles in the quiet period").isGreaterThanOrEqualTo(N);
+    assertThat(op.quiet().writes()).as("writes in the quiet period").isEmpty();
+    assertThat(op.quiet().templatePuts()).isZero();
+    assertThat(op.touch().writes()).as("writes after an annotation on every pipeline").isEmpty();
+    assertThat(op.restart().templateGets()).as("reconciles after restart").isGreaterThanOrEqualTo(N);
+    assertThat(op.restart().writes()).as("writes after a restart reconciled every pipeline").isEmpty();
+    assertThat(op.restart().templatePuts()).isZero();
+  }
+
+  @Test
+  void createDeleteCyclesLeaveNothingBehind() throws Exception {
+    List<Harness.Cycle> cycles = harness.cycles(N, N);
+    Bench.Report.cycles(System.out, cycles);
+    for (Harness.Cycle c : cycles) {
+      assertThat(c.leftovers()).as("cycle %d", c.index()).allSatisfy((kind, count) -> assertThat(count).isZero());
+      assertThat(creates(c.phase().writes())).as("cycle %d: objects created", c.index()).isEqualTo(9L * N);
+      assertThat(c.phase().templatePuts()).isEqualTo(N);
+      assertThat(c.phase().templateDeletes()).isEqualTo(N);
+    }
+  }
+
+  /** Creates of provisioned objects (Events aside). */
+  static long creates(Map<String, Long> writes) {
+    return writes.entrySet().stream().filter(e -> e.getKey().startsWith("create ") && !e.getKey().endsWith(" events"))
+        .mapToLong(Map.Entry::getValue).sum();
+  }
+}
