@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * Prints Markdown tables on stdout.
  *
  * <pre>
- * java -jar bench/target/logpipeline-bench.jar [--n 10,100,1000] [--quiet PT30S]
+ * java -jar bench/target/logpipeline-bench.jar [--n 10,100,1000] [--quiet PT30S] [--child JAR or none]
  *     [--template-recheck PT15S] [--cycles 500,200,200,200,200,200] [--timeout PT10M]
  * </pre>
  */
@@ -30,7 +30,8 @@ public final class Bench {
     }
     Map<String, String> opts = new LinkedHashMap<>(Map.of(
         "--n", "10,100,1000", "--quiet", "PT30S", "--template-recheck", "PT15S",
-        "--cycles", "500,200,200,200,200,200", "--timeout", "PT10M"));
+        "--cycles", "500,200,200,200,200,200", "--timeout", "PT10M",
+        "--child", "operator/target/logpipeline-operator.jar", "--child-jvm", "-XX:+UseG1GC"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!opts.containsKey(args[i])) {
         throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + opts.keySet());
@@ -64,6 +65,17 @@ public final class Bench {
       }
       out.println("## Summary\n");
       Report.convergence(out, runs, floors);
+      String jar = opts.get("--child");
+      if (!jar.equals("none")) {
+        List<Harness.ChildRun> children = new ArrayList<>();
+        for (int n : ns) {
+          children.add(h.child(n, java.nio.file.Path.of(jar), List.of(opts.get("--child-jvm").split(" "))));
+          Report.children(out, children.subList(children.size() - 1, children.size()));
+          out.flush();
+        }
+        out.println("Operator as a child process, summary:\n");
+        Report.children(out, children);
+      }
       if (cycles.length > 0) {
         Report.cycles(out, h.cycles(cycles));
       }
@@ -122,6 +134,16 @@ public final class Bench {
             f.creation().requests(), f.failures(), r.simulatorWrites(), Memory.mib(r.heapRunning()),
             Memory.mib(r.heapAfterRestart()), Memory.mib(r.heapClosed()));
       }
+    }
+
+    public static void children(PrintStream out, List<Harness.ChildRun> runs) {
+      out.println("| N | time to all Ready (operator process) | K8s writes/pipeline | heap after GC (jcmd) | RSS |");
+      out.println("| --- | --- | --- | --- | --- |");
+      for (var r : runs) {
+        out.printf("| %d | %.2f s | %.2f | %s | %s |%n", r.n(), r.toReady().toMillis() / 1000.0,
+            RequestLog.total(r.writes()) / (double) r.n(), Memory.mib(r.heapAfterGc()), Memory.mib(r.rss()));
+      }
+      out.println();
     }
 
     public static void cycles(PrintStream out, List<Harness.Cycle> cycles) {

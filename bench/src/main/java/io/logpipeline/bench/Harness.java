@@ -58,13 +58,16 @@ public final class Harness {
 
   public record OperatorRun(int n, Phase creation, Phase quiet, Duration quietFor, Phase touch,
       Phase restart, long heapRunning, long heapAfterRestart, long heapClosed, long rssRunning,
-      long simulatorWrites) {
+      long simulatorWrites, List<String> writesAfterReady) {
     public long operatorHeap() {
       return heapRunning - heapClosed;
     }
   }
 
   public record FloorRun(int n, Phase creation, long failures) {}
+
+  /** The operator as a process of its own: time to all Ready, its writes, its heap after GC and RSS. */
+  public record ChildRun(int n, Duration toReady, Map<String, Long> writes, long heapAfterGc, long rss) {}
 
   public record Cycle(int index, int n, Duration toReady, Duration toGone, Phase phase,
       Map<String, Integer> leftovers, long heapAfterGc, long rss) {}
@@ -77,9 +80,6 @@ public final class Harness {
     String ns = "op-" + n;
     try (Cluster c = new Cluster()) {
       CountingSearch search = new CountingSearch();
-      if (Boolean.getBoolean("bench.capture")) {
-        c.api.requests().captureWrites(MockApi.OPERATOR);
-      }
       LogPipelineOperator op = LogPipelineOperator.start(c.api.client(MockApi.OPERATOR), search.clients(), options());
       try {
         var watch = c.watch(ns);
@@ -95,6 +95,8 @@ public final class Harness {
         settle(c, MockApi.OPERATOR);
         Phase creation = phase(toReady, before, c, MockApi.OPERATOR, s0, search);
         long simWrites = c.simulatorStatusWrites() - simBefore;
+        // From here on the operator should write nothing: keep the bodies of what it does write.
+        c.api.requests().captureWrites(MockApi.OPERATOR);
 
         // Quiet: nothing changes; the template recheck timer reconciles every pipeline.
         before = c.api.requests().snapshot();
@@ -120,10 +122,6 @@ public final class Harness {
         op.close();
 
         // Resync by restart: a new operator process reconciles every pipeline it finds.
-        if (Boolean.getBoolean("bench.capture")) {
-          c.api.requests().drainCaptured().forEach(System.err::println);
-          System.err.println("---- restart");
-        }
         CountingSearch search2 = new CountingSearch();
         before = c.api.requests().snapshot();
         t0 = System.nanoTime();
@@ -136,11 +134,8 @@ public final class Harness {
         op.close();
         long heapClosed = Memory.heapAfterGc();
         deleteTemplates(pipelines);
-        if (Boolean.getBoolean("bench.capture")) {
-          c.api.requests().drainCaptured().forEach(System.err::println);
-        }
         return new OperatorRun(n, creation, quiet, quietFor, touch, restart, heapRunning, heapAfterRestart,
-            heapClosed, rss, simWrites);
+            heapClosed, rss, simWrites, c.api.requests().drainCaptured());
       } finally {
         op.close();
       }
@@ -166,6 +161,44 @@ public final class Harness {
         return new FloorRun(n, creation, floor.failures());
       }
     }
+  }
+
+  /**
+   * The operator jar run as a child process (see {@link ChildOperator}) converging {@code n}
+   * pipelines; its requests are the ones of no agent of the benchmark.
+   */
+  public ChildRun child(int n, java.nio.file.Path jar, List<String> jvmOptions) throws Exception {
+    String ns = "child-" + n;
+    try (Cluster c = new Cluster()) {
+      var watch = c.watch(ns);
+      try (ChildOperator op = ChildOperator.start(jar, c.api.url(), templateRecheck, jvmOptions)) {
+        // Started once it watches LogPipelines.
+        Cluster.await(Duration.ofSeconds(60), "child operator watching", () -> c.api.requests().snapshot().keySet()
+            .stream().anyMatch(k -> isChild(k.agent()) && k.verb().equals("watch") && k.resource().equals("logpipelines")));
+        List<LogPipeline> pipelines = Cluster.pipelines(ns, n, searchUri.toString());
+        var before = c.api.requests().snapshot();
+        long t0 = System.nanoTime();
+        c.createAll(pipelines);
+        Cluster.await(timeout, n + " pipelines Ready (child operator)", () -> watch.ready() == n);
+        Duration toReady = Duration.ofNanos(System.nanoTime() - t0);
+        Thread.sleep(SETTLE.toMillis());
+        var diff = RequestLog.since(before, c.api.requests().snapshot());
+        Map<String, Long> writes = new java.util.TreeMap<>();
+        diff.forEach((k, v) -> {
+          if (isChild(k.agent()) && k.isWrite()) {
+            writes.merge(k.verb() + " " + k.resource(), v, Long::sum);
+          }
+        });
+        long heap = op.heapAfterGc();
+        long rss = op.rss();
+        deleteTemplates(pipelines);
+        return new ChildRun(n, toReady, writes, heap, rss);
+      }
+    }
+  }
+
+  private static boolean isChild(String agent) {
+    return !agent.startsWith("bench-");
   }
 
   /** {@code sizes.length} cycles: create sizes[i] pipelines at once, all Ready, delete all, all gone. */
