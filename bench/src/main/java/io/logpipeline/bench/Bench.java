@@ -49,7 +49,7 @@ public final class Bench {
 
     try (OpenSearchNode search = OpenSearchNode.startNew()) {
       Harness h = new Harness(search.httpUri(), Duration.parse(opts.get("--template-recheck")),
-          Duration.parse(opts.get("--timeout")), Duration.ofSeconds(10));
+          Duration.parse(opts.get("--timeout")), Duration.ofSeconds(10), Duration.ofSeconds(2));
       // Warm-up: JIT and class loading of both paths, not reported.
       h.operator(10, Duration.ZERO);
       h.floor(10);

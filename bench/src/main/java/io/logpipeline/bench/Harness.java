@@ -26,13 +26,13 @@ public final class Harness {
 
   /** JOSDK's default, which the operator keeps: the floor gets as many threads. */
   public static final int RECONCILE_THREADS = 50;
-  /** After the last pipeline is Ready, how long writes must have stopped before counting them. */
-  static final Duration SETTLE = Duration.ofSeconds(2);
 
   private final URI searchUri;
   private final Duration templateRecheck;
   private final Duration timeout;
   private final Duration touchWait;
+  /** After the last pipeline is Ready, how long writes must have stopped before counting them. */
+  private final Duration settle;
 
   /**
    * @param templateRecheck the operator's {@code --template-recheck}: a Ready pipeline is
@@ -40,8 +40,11 @@ public final class Harness {
    *     of each pipeline
    * @param timeout how long any wait (all Ready, all gone) may take before the run fails
    * @param touchWait how long to wait for the reconciles an annotation change may trigger
+   * @param settle how long the operator must have written nothing before its writes are counted
    */
-  public Harness(URI searchUri, Duration templateRecheck, Duration timeout, Duration touchWait) {
+  public Harness(URI searchUri, Duration templateRecheck, Duration timeout, Duration touchWait,
+      Duration settle) {
+    this.settle = settle;
     this.searchUri = searchUri;
     this.templateRecheck = templateRecheck;
     this.timeout = timeout;
@@ -181,7 +184,7 @@ public final class Harness {
         c.createAll(pipelines);
         Cluster.await(timeout, n + " pipelines Ready (child operator)", () -> watch.ready() == n);
         Duration toReady = Duration.ofNanos(System.nanoTime() - t0);
-        Thread.sleep(SETTLE.toMillis());
+        Thread.sleep(settle.toMillis());
         var diff = RequestLog.since(before, c.api.requests().snapshot());
         Map<String, Long> writes = new java.util.TreeMap<>();
         diff.forEach((k, v) -> {
@@ -246,14 +249,14 @@ public final class Harness {
   }
 
   /**
-   * Waits until {@code agent} has sent no write for {@link #SETTLE} (reads go on: every reconcile
+   * Waits until {@code agent} has sent no write for {@code settle} (reads go on: every reconcile
    * reads the Kafka cluster and the index template).
    */
-  private static void settle(Cluster c, String agent) throws InterruptedException {
+  private void settle(Cluster c, String agent) throws InterruptedException {
     LongSupplier count = () -> RequestLog.total(RequestLog.writes(c.api.requests().snapshot(), agent));
     long last = count.getAsLong();
     while (true) {
-      Thread.sleep(SETTLE.toMillis());
+      Thread.sleep(settle.toMillis());
       long now = count.getAsLong();
       if (now == last) {
         return;
