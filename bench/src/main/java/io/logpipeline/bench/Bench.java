@@ -31,7 +31,8 @@ public final class Bench {
     Map<String, String> opts = new LinkedHashMap<>(Map.of(
         "--n", "10,100,1000", "--quiet", "PT30S", "--template-recheck", "PT15S",
         "--cycles", "500,200,200,200,200,200", "--timeout", "PT10M",
-        "--child", "operator/target/logpipeline-operator.jar", "--child-jvm", "-XX:+UseG1GC"));
+        "--child", "operator/target/logpipeline-operator.jar", "--child-jvm", "-XX:+UseG1GC",
+        "--child-n", "same as --n"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!opts.containsKey(args[i])) {
         throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + opts.keySet());
@@ -63,12 +64,15 @@ public final class Bench {
         Report.convergence(out, List.of(run), List.of(floor));
         out.flush();
       }
-      out.println("## Summary\n");
-      Report.convergence(out, runs, floors);
+      if (!runs.isEmpty()) {
+        out.println("## Summary\n");
+        Report.convergence(out, runs, floors);
+      }
       String jar = opts.get("--child");
       if (!jar.equals("none")) {
         List<Harness.ChildRun> children = new ArrayList<>();
-        for (int n : ns) {
+        int[] childNs = opts.get("--child-n").equals("same as --n") ? ns : ints(opts.get("--child-n"));
+        for (int n : childNs) {
           children.add(h.child(n, java.nio.file.Path.of(jar), List.of(opts.get("--child-jvm").split(" "))));
           Report.children(out, children.subList(children.size() - 1, children.size()));
           out.flush();
@@ -133,6 +137,13 @@ public final class Bench {
             r.n(), r.creation().requests(), r.quiet().requests(), r.touch().requests(), r.restart().requests(),
             f.creation().requests(), f.failures(), r.simulatorWrites(), Memory.mib(r.heapRunning()),
             Memory.mib(r.heapAfterRestart()), Memory.mib(r.heapClosed()));
+        if (!r.writesAfterReady().isEmpty()) {
+          out.printf("N=%d: %d operator writes after all Ready (quiet, touch, restart); the first ones:%n%n",
+              r.n(), r.writesAfterReady().size());
+          r.writesAfterReady().stream().limit(10).forEach(w -> out.println("    " + (w.length() > 1500
+              ? w.substring(0, 1500) + "..." : w)));
+          out.println();
+        }
       }
     }
 
