@@ -1,0 +1,105 @@
+package io.logpipeline.bench;
+
+import io.logpipeline.operator.elastic.OpenSearchNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The benchmark at N=10 and two create/delete cycles of 10, asserting what does not depend on
+ * the machine's speed: every pipeline Ready (the harness fails otherwise), no write in a quiet
+ * period nor on a resync, exactly the floor's creates, nothing left and nothing made twice across
+ * cycles. No timing assertion.
+ */
+class BenchSmokeTest {
+
+  static final int N = 10;
+  static OpenSearchNode search;
+  static Harness harness;
+
+  @BeforeAll
+  static void start() {
+    search = OpenSearchNode.startNew();
+    // Template recheck every 1 s: the 3 s quiet period holds timer-driven no-op reconciles of
+    // every pipeline. Writes are counted once the operator has written nothing for 1 s.
+    harness = new Harness(search.httpUri(), Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofSeconds(2),
+        Duration.ofSeconds(1));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (search != null) {
+      search.close();
+    }
+  }
+
+  @Test
+  void operatorWritesNoMoreThanTheFloorAndNothingWhenNothingChanged() throws Exception {
+    Harness.OperatorRun op = harness.operator(N, Duration.ofSeconds(3));
+    Harness.FloorRun floor = harness.floor(N);
+    Bench.Report.convergence(System.out, List.of(op), List.of(floor));
+
+    assertThat(floor.failures()).isZero();
+    assertThat(floor.creation().writeCount()).isEqualTo((long) N * Floor.WRITES_PER_PIPELINE);
+    assertThat(floor.creation().templatePuts()).isEqualTo(N);
+
+    // One create per object, like the floor; one template PUT per pipeline.
+    assertThat(creates(op.creation().writes())).isEqualTo(creates(floor.creation().writes()));
+    assertThat(op.creation().templatePuts()).isEqualTo(N);
+    assertThat(op.creation().writes()).as("one finalizer patch per pipeline").containsEntry("patch logpipelines", (long) N);
+    // Status patches and Warning Events vary with the order in which the children become ready
+    // (see docs/benchmarks.md): a guard against regressions, not the 10% target, which
+    // creationWritesWithinTenPercentOfTheFloor states.
+    assertThat(op.creation().writeCount()).as("operator writes at creation vs floor: %s", op.creation().writes())
+        .isLessThanOrEqualTo(Math.round(floor.creation().writeCount() * 1.5));
+
+    assertThat(op.quiet().templateGets()).as("no-op reconciles in the quiet period").isGreaterThanOrEqualTo(N);
+    assertThat(op.quiet().writes()).as("writes in the quiet period: %s", op.writesAfterReady()).isEmpty();
+    assertThat(op.quiet().templatePuts()).isZero();
+    assertThat(op.touch().writes()).as("writes after an annotation on every pipeline: %s", op.writesAfterReady()).isEmpty();
+    assertThat(op.restart().templateGets()).as("reconciles after restart").isGreaterThanOrEqualTo(N);
+    assertThat(op.restart().writes()).as("writes after a restart reconciled every pipeline: %s",
+        op.writesAfterReady()).isEmpty();
+    assertThat(op.restart().templatePuts()).isZero();
+  }
+
+  /**
+   * Issue 5's target. Not met yet: the operator writes the status once per observed transition
+   * (children becoming ready one by one), sometimes twice from a stale cache, and a Warning Event
+   * NoNodes for a DaemonSet its controller has not counted yet; see docs/benchmarks.md for what
+   * LogPipelineReconciler and PipelineHealth should change.
+   */
+  @Test
+  @Disabled("target of issue 5 not met yet: extra status patches and a NoNodes Event per pipeline")
+  void creationWritesWithinTenPercentOfTheFloor() throws Exception {
+    Harness.OperatorRun op = harness.operator(N, Duration.ZERO);
+    Harness.FloorRun floor = harness.floor(N);
+    assertThat(op.creation().writeCount()).as("operator writes at creation vs floor: %s", op.creation().writes())
+        .isLessThanOrEqualTo(Math.round(floor.creation().writeCount() * 1.10));
+  }
+
+  @Test
+  void createDeleteCyclesLeaveNothingBehind() throws Exception {
+    List<Harness.Cycle> cycles = harness.cycles(N, N);
+    Bench.Report.cycles(System.out, cycles);
+    for (Harness.Cycle c : cycles) {
+      assertThat(c.leftovers()).as("cycle %d", c.index()).allSatisfy((kind, count) -> assertThat(count).isZero());
+      assertThat(creates(c.phase().writes())).as("cycle %d: objects created", c.index()).isEqualTo(9L * N);
+      assertThat(c.phase().templatePuts()).isEqualTo(N);
+      assertThat(c.phase().templateDeletes()).isEqualTo(N);
+    }
+  }
+
+  /** Creates of provisioned objects (Events aside). */
+  static long creates(Map<String, Long> writes) {
+    return writes.entrySet().stream().filter(e -> e.getKey().startsWith("create ") && !e.getKey().endsWith(" events"))
+        .mapToLong(Map.Entry::getValue).sum();
+  }
+}
