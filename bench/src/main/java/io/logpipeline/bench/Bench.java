@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * java -jar bench/target/logpipeline-bench.jar [--n 10,100,1000] [--quiet PT30S] [--child JAR or none]
- *     [--template-recheck PT15S] [--cycles 500,200,200,200,200,200] [--timeout PT10M]
+ *     [--template-recheck PT10M] [--cycles 500,200,200,200,200,200] [--timeout PT10M]
  * </pre>
  */
 public final class Bench {
@@ -29,7 +29,7 @@ public final class Bench {
       System.setProperty("log4j2.configurationFile", "log4j2-bench.xml");
     }
     Map<String, String> opts = new LinkedHashMap<>(Map.of(
-        "--n", "10,100,1000", "--quiet", "PT30S", "--template-recheck", "PT15S",
+        "--n", "10,100,1000", "--quiet", "PT30S", "--template-recheck", "PT10M",
         "--cycles", "500,200,200,200,200,200", "--timeout", "PT10M",
         "--child", "operator/target/logpipeline-operator.jar", "--child-jvm", "-XX:+UseG1GC",
         "--child-n", "same as --n"));
