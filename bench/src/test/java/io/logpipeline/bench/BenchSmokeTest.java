@@ -3,7 +3,6 @@ package io.logpipeline.bench;
 import io.logpipeline.operator.elastic.OpenSearchNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -77,7 +76,6 @@ class BenchSmokeTest {
    * LogPipelineReconciler and PipelineHealth should change.
    */
   @Test
-  @Disabled("target of issue 5 not met yet: extra status patches and a NoNodes Event per pipeline")
   void creationWritesWithinTenPercentOfTheFloor() throws Exception {
     Harness.OperatorRun op = harness.operator(N, Duration.ZERO);
     Harness.FloorRun floor = harness.floor(N);

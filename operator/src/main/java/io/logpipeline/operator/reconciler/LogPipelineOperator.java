@@ -240,7 +240,7 @@ public final class LogPipelineOperator implements AutoCloseable {
       }
     });
     var reconciler = new LogPipelineReconciler(searchClients, Clock.systemUTC(),
-        options.templateRecheck(), options.referenceRecheck());
+        options.templateRecheck(), options.referenceRecheck(), closing::get);
     RegisteredController<LogPipeline> controller = operator.register(reconciler, c -> {
       if (options.namespaces().isEmpty()) {
         c.watchingAllNamespaces();

@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -71,6 +72,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
   private final Duration templateRecheck;
   private final Duration referenceRecheck;
   private final ClusterReferences references;
+  private final BooleanSupplier stopping;
 
   /**
    * @param templateRecheck how often a Ready pipeline's index template is read back, so a
@@ -80,6 +82,18 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
    */
   public LogPipelineReconciler(SearchClients searchClients, Clock clock, Duration templateRecheck,
       Duration referenceRecheck) {
+    this(searchClients, clock, templateRecheck, referenceRecheck, () -> false);
+  }
+
+  /**
+   * @param stopping true once the operator is stopping. JOSDK stops the informers before the
+   *     reconciles in flight have finished, so a reconcile that runs then sees children missing
+   *     from the caches: it would try to create what exists and report a healthy pipeline as
+   *     Degraded. Such a reconcile writes nothing; the next operator reconciles it again.
+   */
+  public LogPipelineReconciler(SearchClients searchClients, Clock clock, Duration templateRecheck,
+      Duration referenceRecheck, BooleanSupplier stopping) {
+    this.stopping = stopping;
     this.searchClients = searchClients;
     this.clock = clock;
     this.templateRecheck = templateRecheck;
@@ -89,6 +103,10 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
 
   @Override
   public UpdateControl<LogPipeline> reconcile(LogPipeline lp, Context<LogPipeline> context) {
+    if (stopping.getAsBoolean()) {
+      log.debug("the operator is stopping: not reconciled");
+      return UpdateControl.noUpdate();
+    }
     Instant now = clock.instant();
     if (lp.getSpec() != null && lp.getSpec().isPaused()) {
       return statusUpdate(lp, PipelineHealth.paused(lp, now), context);
@@ -130,6 +148,10 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
   @Override
   public ErrorStatusUpdateControl<LogPipeline> updateErrorStatus(
       LogPipeline lp, Context<LogPipeline> context, Exception e) {
+    if (stopping.getAsBoolean()) {
+      log.debug("the operator is stopping: status of a failed reconcile not written: {}", e.getMessage());
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     LogPipelineStatus status;
     if (e instanceof StagesFailedException failed) {
       failed.errors().byCondition().forEach((type, error) ->
@@ -153,6 +175,10 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
 
   @Override
   public DeleteControl cleanup(LogPipeline lp, Context<LogPipeline> context) {
+    if (stopping.getAsBoolean()) {
+      // The finalizer stays: the next operator cleans up.
+      return DeleteControl.noFinalizerRemoval();
+    }
     Pipeline pipeline = Pipeline.forCleanup(lp);
     PipelineContext.put(context, pipeline, searchClients);
     var result = context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
@@ -185,7 +211,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
 
   private UpdateControl<LogPipeline> statusUpdate(
       LogPipeline lp, LogPipelineStatus status, Context<LogPipeline> context) {
-    if (Objects.equals(status, lp.getStatus())) {
+    if (Objects.equals(status, lp.getStatus()) || stopping.getAsBoolean()) {
       return UpdateControl.noUpdate();
     }
     emitEvents(lp, status, context);
