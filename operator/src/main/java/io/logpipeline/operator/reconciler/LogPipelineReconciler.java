@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
+import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.elastic.SearchClients;
 import io.logpipeline.operator.model.InvalidSpecException;
 import io.logpipeline.operator.model.Pipeline;
@@ -34,6 +35,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -65,6 +68,8 @@ import java.util.stream.Collectors;
 public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<LogPipeline> {
 
   public static final String NAME = "logpipeline";
+  /** Progress of a Progressing pipeline is written at most this often. */
+  static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
   private static final Logger log = LoggerFactory.getLogger(LogPipelineReconciler.class);
 
   private final SearchClients searchClients;
@@ -73,6 +78,8 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
   private final Duration referenceRecheck;
   private final ClusterReferences references;
   private final BooleanSupplier stopping;
+  /** When this process last wrote each pipeline's status (by uid), for {@link #progressDeferral}. */
+  private final Map<String, Instant> lastStatusWrite = new ConcurrentHashMap<>();
 
   /**
    * @param templateRecheck how often a Ready pipeline's index template is read back, so a
@@ -142,6 +149,10 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       // The status goes out through updateErrorStatus, and JOSDK retries with backoff.
       throw new StagesFailedException(status, errors);
     }
+    Optional<Duration> deferred = progressDeferral(lp, status, now);
+    if (deferred.isPresent()) {
+      return UpdateControl.<LogPipeline>noUpdate().rescheduleAfter(deferred.get());
+    }
     return statusUpdate(lp, status, context).rescheduleAfter(templateRecheck);
   }
 
@@ -190,6 +201,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       reportDeleting(lp, errors, context);
       result.throwAggregateExceptionIfErrorsPresent();
     }
+    lastStatusWrite.remove(lp.getMetadata().getUid());
     log.info("deleted");
     return DeleteControl.defaultDelete();
   }
@@ -209,6 +221,26 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     }
   }
 
+  /**
+   * While a pipeline stays Progressing, its children report ready one by one, each a new status
+   * (counts, a condition turning True). Those are written at most once per {@link
+   * #PROGRESS_INTERVAL}: a change within it waits for the next reconcile, rescheduled for the end
+   * of the interval. Anything else (the first status, Ready, Degraded, an error) is written at
+   * once.
+   */
+  private Optional<Duration> progressDeferral(LogPipeline lp, LogPipelineStatus status, Instant now) {
+    if (status.getPhase() != Phase.Progressing || lp.getStatus() == null
+        || lp.getStatus().getPhase() != Phase.Progressing || Objects.equals(status, lp.getStatus())) {
+      return Optional.empty();
+    }
+    Instant last = lastStatusWrite.get(lp.getMetadata().getUid());
+    if (last == null) {
+      return Optional.empty();
+    }
+    Duration left = PROGRESS_INTERVAL.minus(Duration.between(last, now));
+    return left.isNegative() || left.isZero() ? Optional.empty() : Optional.of(left);
+  }
+
   private UpdateControl<LogPipeline> statusUpdate(
       LogPipeline lp, LogPipelineStatus status, Context<LogPipeline> context) {
     if (Objects.equals(status, lp.getStatus()) || stopping.getAsBoolean()) {
@@ -216,6 +248,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     }
     emitEvents(lp, status, context);
     writeStatus(lp, status, context);
+    lastStatusWrite.put(lp.getMetadata().getUid(), clock.instant());
     return UpdateControl.noUpdate();
   }
 
