@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.logpipeline.operator.SimulatedControllers;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
 import io.logpipeline.operator.api.Phase;
@@ -29,7 +30,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * The floor: what any controller of LogPipelines must at least do, with a plain fabric8 client
@@ -193,26 +193,12 @@ public final class Floor implements AutoCloseable {
   }
 
   private <T extends HasMetadata> ResourceEventHandler<T> onChild() {
-    Consumer<T> react = o -> {
+    return SimulatedControllers.onChange(o -> {
       String key = childToPipeline.get(Cache.metaNamespaceKeyFunc(o));
       if (key != null) {
         check(key);
       }
-    };
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T o) {
-        react.accept(o);
-      }
-
-      @Override
-      public void onUpdate(T old, T o) {
-        react.accept(o);
-      }
-
-      @Override
-      public void onDelete(T o, boolean unknownFinalState) {}
-    };
+    });
   }
 
   @Override

@@ -199,7 +199,8 @@ public final class SimulatedControllers implements AutoCloseable {
     return deleted;
   }
 
-  private static <T extends HasMetadata> ResourceEventHandler<T> onChange(Consumer<T> action) {
+  /** A handler that runs {@code action} on every add and update, and ignores deletes. */
+  public static <T extends HasMetadata> ResourceEventHandler<T> onChange(Consumer<T> action) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T o) {
