@@ -1,6 +1,7 @@
 package io.logpipeline.bench;
 
 import io.logpipeline.operator.api.LogPipeline;
+import io.logpipeline.operator.elastic.CountingSearch;
 import io.logpipeline.operator.elastic.HttpSearchClient;
 import io.logpipeline.operator.elastic.SearchConnection;
 import io.logpipeline.operator.model.Pipeline;

@@ -172,14 +172,11 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       log.warn("reconcile failed", e);
       status = PipelineHealth.reconcileFailed(lp, String.valueOf(e.getMessage()), clock.instant());
     }
-    if (!Objects.equals(status, lp.getStatus())) {
-      emitEvents(lp, status, context);
-      try {
-        writeStatus(lp, status, context);
-      } catch (RuntimeException writeFailed) {
-        // The retry JOSDK schedules for the failure computes and writes the status again.
-        log.debug("could not write the status: {}", writeFailed.getMessage());
-      }
+    try {
+      publish(lp, status, context);
+    } catch (RuntimeException writeFailed) {
+      // The retry JOSDK schedules for the failure computes and writes the status again.
+      log.debug("could not write the status: {}", writeFailed.getMessage());
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
   }
@@ -209,13 +206,8 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
   /** Shows why a deletion waits: phase Deleting and the failing stage's reason. */
   private void reportDeleting(LogPipeline lp, PipelineHealth.StageErrors errors,
       Context<LogPipeline> context) {
-    LogPipelineStatus status = PipelineHealth.deleting(lp, errors, clock.instant());
-    if (Objects.equals(status, lp.getStatus())) {
-      return;
-    }
-    emitEvents(lp, status, context);
     try {
-      writeStatus(lp, status, context);
+      publish(lp, PipelineHealth.deleting(lp, errors, clock.instant()), context);
     } catch (RuntimeException e) {
       log.debug("could not report the deletion status: {}", e.getMessage());
     }
@@ -243,13 +235,21 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
 
   private UpdateControl<LogPipeline> statusUpdate(
       LogPipeline lp, LogPipelineStatus status, Context<LogPipeline> context) {
+    publish(lp, status, context);
+    return UpdateControl.noUpdate();
+  }
+
+  /**
+   * The one way a status goes out: when it differs from the one the reconcile read and the
+   * operator is not stopping, the Events for its transitions, then the status itself.
+   */
+  private void publish(LogPipeline lp, LogPipelineStatus status, Context<LogPipeline> context) {
     if (Objects.equals(status, lp.getStatus()) || stopping.getAsBoolean()) {
-      return UpdateControl.noUpdate();
+      return;
     }
     emitEvents(lp, status, context);
     writeStatus(lp, status, context);
     lastStatusWrite.put(lp.getMetadata().getUid(), clock.instant());
-    return UpdateControl.noUpdate();
   }
 
   /**

@@ -15,9 +15,9 @@ import io.logpipeline.operator.api.DeletionPolicy;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineSpec;
 import io.logpipeline.operator.api.Phase;
+import io.logpipeline.operator.elastic.CountingSearch;
 import io.logpipeline.operator.elastic.HttpSearchClient;
 import io.logpipeline.operator.elastic.OpenSearchNode;
-import io.logpipeline.operator.elastic.SearchClients;
 import io.logpipeline.operator.elastic.SearchConnection;
 import io.logpipeline.operator.model.Pipeline;
 import io.strimzi.api.kafka.model.common.ConditionBuilder;
@@ -49,8 +49,8 @@ class OperatorIntegrationTest {
   static HttpSearchClient searchClient;
   static LogPipelineOperator operator;
 
-  /** When the operator read each template (name -> nanoTime of each GET). */
-  static final Map<String, List<Long>> templateReads = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The operator's requests to the search cluster. */
+  static final CountingSearch searchRequests = new CountingSearch();
 
   static final String NS = "logging";
   static final String KAFKA_NS = "kafka";
@@ -60,7 +60,7 @@ class OperatorIntegrationTest {
     TestLogPipelines.installStrimziKafka(client, KAFKA_NS);
     search = OpenSearchNode.startNew();
     searchClient = new HttpSearchClient(SearchConnection.plain(search.httpUri()));
-    operator = LogPipelineOperator.start(client, new SearchClients(c -> new CountingSearchClient(new HttpSearchClient(c))),
+    operator = LogPipelineOperator.start(client, searchRequests.clients(),
         LogPipelineOperator.Options.defaults().withRetry(Duration.ofMillis(200), Duration.ofSeconds(2))
             .withReferenceRecheck(Duration.ofSeconds(1)));
   }
@@ -511,9 +511,10 @@ class OperatorIntegrationTest {
       });
 
       // Retries back off (200 ms doubling to a 2 s cap here; 2 s to 5 min by default): no hot loop.
-      int before = reads("logs-logging.esdown").size();
+      int before = searchRequests.reads("logs-logging.esdown").size();
       Thread.sleep(6_000);
-      List<Long> window = reads("logs-logging.esdown").subList(before, reads("logs-logging.esdown").size());
+      List<Long> all = searchRequests.reads("logs-logging.esdown");
+      List<Long> window = all.subList(before, all.size());
       assertThat(window).as("attempts in 6 s").hasSizeBetween(2, 8);
       List<Long> gaps = new java.util.ArrayList<>();
       for (int i = 1; i < window.size(); i++) {
@@ -559,38 +560,6 @@ class OperatorIntegrationTest {
     }
     assertThat(searchClient.getIndexTemplate("logs-logging.legacy")).as("left in place, as asked").isPresent();
     searchClient.deleteIndexTemplate("logs-logging.legacy");
-  }
-
-  static List<Long> reads(String template) {
-    return templateReads.getOrDefault(template, List.of());
-  }
-
-  /** Records when each template is read, which every reconcile of the template stage does first. */
-  record CountingSearchClient(io.logpipeline.operator.elastic.SearchClient delegate)
-      implements io.logpipeline.operator.elastic.SearchClient {
-    @Override
-    public java.util.Optional<com.fasterxml.jackson.databind.node.ObjectNode> getIndexTemplate(String name)
-        throws io.logpipeline.operator.elastic.SearchException {
-      templateReads.computeIfAbsent(name, n -> new java.util.concurrent.CopyOnWriteArrayList<>())
-          .add(System.nanoTime());
-      return delegate.getIndexTemplate(name);
-    }
-
-    @Override
-    public void putIndexTemplate(String name, com.fasterxml.jackson.databind.node.ObjectNode body)
-        throws io.logpipeline.operator.elastic.SearchException {
-      delegate.putIndexTemplate(name, body);
-    }
-
-    @Override
-    public boolean deleteIndexTemplate(String name) throws io.logpipeline.operator.elastic.SearchException {
-      return delegate.deleteIndexTemplate(name);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
   }
 
   @Test

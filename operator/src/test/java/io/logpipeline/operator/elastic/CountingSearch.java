@@ -1,24 +1,30 @@
-package io.logpipeline.bench;
+package io.logpipeline.operator.elastic;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.logpipeline.operator.elastic.HttpSearchClient;
-import io.logpipeline.operator.elastic.SearchClient;
-import io.logpipeline.operator.elastic.SearchClients;
-import io.logpipeline.operator.elastic.SearchException;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Real HTTP search clients ({@link SearchClients#http()}'s) that count the index template
- * requests. Every reconcile that reaches the workflow reads the template once, so the GETs also
- * count the operator's provisioning reconciles.
+ * requests, and when each template was read. Every reconcile that reaches the workflow reads the
+ * template once, so the GETs also count the operator's provisioning reconciles.
  */
 public final class CountingSearch {
 
   public final AtomicLong gets = new AtomicLong();
   public final AtomicLong puts = new AtomicLong();
   public final AtomicLong deletes = new AtomicLong();
+  private final Map<String, List<Long>> reads = new ConcurrentHashMap<>();
+
+  /** When each GET of this template was made ({@link System#nanoTime()}), oldest first. */
+  public List<Long> reads(String template) {
+    return List.copyOf(reads.getOrDefault(template, List.of()));
+  }
 
   public SearchClients clients() {
     return new SearchClients(connection -> new Counting(new HttpSearchClient(connection)));
@@ -34,6 +40,7 @@ public final class CountingSearch {
     @Override
     public Optional<ObjectNode> getIndexTemplate(String name) throws SearchException {
       gets.incrementAndGet();
+      reads.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
       return delegate.getIndexTemplate(name);
     }
 
