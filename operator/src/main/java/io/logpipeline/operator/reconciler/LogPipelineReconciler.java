@@ -163,6 +163,11 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       log.debug("the operator is stopping: status of a failed reconcile not written: {}", e.getMessage());
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
+    if (isConflict(e)) {
+      // Not a failure to show: the retry reconciles from the newer version.
+      log.debug("the LogPipeline changed while it was reconciled; retrying: {}", e.getMessage());
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     LogPipelineStatus status;
     if (e instanceof StagesFailedException failed) {
       failed.errors().byCondition().forEach((type, error) ->
@@ -256,14 +261,27 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
    * Replaces the whole status (it is computed whole) with optimistic locking on the version the
    * reconcile started from. A JSON patch computed from a cached status would be applied by index:
    * retried after a lost reply, or against a status that changed meanwhile, it can fail or
-   * duplicate conditions. On a conflict JOSDK's helper waits for the newer version in the cache
-   * and writes again; the result goes to the cache, so the next reconcile starts from it.
+   * duplicate conditions. The result goes to JOSDK's cache, so the next reconcile starts from it.
    */
   private static void writeStatus(LogPipeline lp, LogPipelineStatus status, Context<LogPipeline> context) {
-    PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(lp, context, r -> {
+    // No retry here on a conflict: the status was computed from the version read, so the
+    // reconcile is retried instead (JOSDK's backoff) and computes it again from the newer one.
+    PrimaryUpdateAndCacheUtils.updateAndCacheResource(lp, context, r -> {
       r.setStatus(status);
       return r;
-    });
+    }, r -> context.getClient().resource(r).updateStatus(), 0,
+        PrimaryUpdateAndCacheUtils.DEFAULT_RESOURCE_CACHE_TIMEOUT_MILLIS,
+        PrimaryUpdateAndCacheUtils.DEFAULT_RESOURCE_CACHE_POLL_PERIOD_MILLIS);
+  }
+
+  /** A write refused because the LogPipeline changed since it was read (409, or 422 on a patch). */
+  private static boolean isConflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k && (k.getCode() == 409 || k.getCode() == 422)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A Warning Event for each condition that turned False, or changed its reason, since the last status. */

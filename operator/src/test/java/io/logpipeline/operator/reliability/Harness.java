@@ -30,9 +30,11 @@ final class Harness {
     return client.resources(LogPipeline.class).inNamespace(namespace).withName(name).get();
   }
 
-  /** Ready, and for the current generation. */
+  /** Phase Ready with condition Ready True, for the current generation. */
   static boolean ready(LogPipeline lp) {
     return lp != null && lp.getStatus() != null && lp.getStatus().getPhase() == Phase.Ready
+        && lp.getStatus().getConditions() != null && lp.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
         && lp.getStatus().getObservedGeneration() == lp.getMetadata().getGeneration().longValue();
   }
 
