@@ -53,6 +53,16 @@ public final class ShipperModel {
 
   /** filebeat.yml as a tree: inputs with source selection, Kubernetes metadata, Kafka output. */
   public static Map<String, Object> filebeatConfig(Pipeline p) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("filebeat.inputs", List.of(containerInput(p)));
+    config.put("output.kafka", kafkaOutput(p));
+    config.put("logging.level", "info");
+    config.put("logging.to_stderr", true);
+    return config;
+  }
+
+  /** The filestream input that reads the selected containers' log files on the node. */
+  static Map<String, Object> containerInput(Pipeline p) {
     SourcesSpec sources = Objects.requireNonNullElseGet(p.spec().getSources(), SourcesSpec::new);
 
     List<Map<String, Object>> parsers = new ArrayList<>();
@@ -83,7 +93,11 @@ public final class ShipperModel {
     input.put("prospector.scanner.symlinks", true);
     input.put("parsers", parsers);
     input.put("processors", processors(sources));
+    return input;
+  }
 
+  /** Filebeat's Kafka output: the pipeline's topic, acknowledged by every in-sync replica. */
+  static Map<String, Object> kafkaOutput(Pipeline p) {
     Map<String, Object> kafka = new LinkedHashMap<>();
     kafka.put("hosts", List.of(p.bootstrapServers().split("\\s*,\\s*")));
     kafka.put("topic", p.topicName());
@@ -99,13 +113,7 @@ public final class ShipperModel {
     kafka.put("max_retries", 3);
     kafka.put("backoff.init", "1s");
     kafka.put("backoff.max", "60s");
-
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("filebeat.inputs", List.of(input));
-    config.put("output.kafka", kafka);
-    config.put("logging.level", "info");
-    config.put("logging.to_stderr", true);
-    return config;
+    return kafka;
   }
 
   /**
