@@ -1,5 +1,6 @@
 package io.logpipeline.operator.api;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -7,6 +8,7 @@ import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.logpipeline.operator.model.SpecReader;
 
 /**
  * One log pipeline: Filebeat on every node, a Strimzi Kafka topic as durable buffer, Logstash as
@@ -38,6 +40,24 @@ public class LogPipeline extends CustomResource<LogPipelineSpec, LogPipelineStat
    * index template), for when the search cluster is gone for good: set it to "true".
    */
   public static final String SKIP_EXTERNAL_CLEANUP = GROUP + "/skip-external-cleanup";
+
+  /**
+   * Read through {@link SpecReader}: a spec that does not fit these types (a field this operator
+   * does not know, a value of the wrong type) is kept and reported in the status, instead of
+   * failing the informer's list and watch for every pipeline.
+   */
+  @Override
+  @JsonDeserialize(using = SpecReader.SpecDeserializer.class)
+  public void setSpec(LogPipelineSpec spec) {
+    super.setSpec(spec);
+  }
+
+  /** Read as far as it fits: the status is computed anew at every reconcile. */
+  @Override
+  @JsonDeserialize(using = SpecReader.StatusDeserializer.class)
+  public void setStatus(LogPipelineStatus status) {
+    super.setStatus(status);
+  }
 
   @Override
   protected LogPipelineSpec initSpec() {

@@ -22,11 +22,14 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 
 /**
  * Prints, without a cluster, every object and index template body the operator would apply for
@@ -46,17 +49,26 @@ public final class RenderCommand implements Callable<Integer> {
   String namespace;
 
   @Override
-  public Integer call() throws IOException {
-    List<LogPipeline> pipelines;
-    try (InputStream in = "-".equals(file) ? System.in : Files.newInputStream(Path.of(file))) {
-      pipelines = read(in);
-    } catch (RuntimeException e) {
-      System.err.println(file + ": not a LogPipeline YAML file: " + e.getMessage());
-      return 2;
+  public Integer call() {
+    boolean stdin = "-".equals(file);
+    String source = stdin ? "stdin" : file;
+    YamlDocuments documents;
+    try (InputStream in = stdin ? System.in : Files.newInputStream(Path.of(file))) {
+      documents = YamlDocuments.read(source, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      System.err.println(source + ": no such file");
+      return 1;
+    } catch (IOException e) {
+      System.err.println(source + ": cannot be read: " + e.getMessage());
+      return 1;
+    } catch (YamlDocuments.NotLogPipelines e) {
+      System.err.println(e.getMessage());
+      return 1;
     }
-    return render(pipelines, namespace, System.out, System.err);
+    return render(documents.pipelines(), namespace, System.out, System.err, documents::at);
   }
 
+  /** Every LogPipeline of a YAML stream; for tools that read many files without a location. */
   static List<LogPipeline> read(InputStream in) {
     Object parsed = Serialization.unmarshal(in);
     List<LogPipeline> pipelines = new ArrayList<>();
@@ -65,7 +77,7 @@ public final class RenderCommand implements Callable<Integer> {
       if (item instanceof LogPipeline lp) {
         pipelines.add(lp);
       } else if (item != null) {
-        String kind = item instanceof HasMetadata h ? h.getKind() : item.getClass().getSimpleName();
+        String kind = item instanceof HasMetadata h ? h.getKind() : "no Kubernetes object";
         throw new IllegalArgumentException("expected kind LogPipeline (apiVersion "
             + LogPipeline.GROUP + "/" + LogPipeline.VERSION + "), found " + kind);
       }
@@ -88,6 +100,15 @@ public final class RenderCommand implements Callable<Integer> {
   /** Renders every pipeline; returns 0, or 1 when any is invalid (its problems on err). */
   public static int render(List<LogPipeline> pipelines, String defaultNamespace, PrintStream out,
       PrintStream err) {
+    return render(pipelines, defaultNamespace, out, err, (lp, field) -> "");
+  }
+
+  /**
+   * As {@link #render(List, String, PrintStream, PrintStream)}, each problem preceded by where its
+   * field is in the input ({@code file:line: }).
+   */
+  static int render(List<LogPipeline> pipelines, String defaultNamespace, PrintStream out,
+      PrintStream err, BiFunction<LogPipeline, String, String> where) {
     int exit = 0;
     // Written as it is rendered, through one buffer: the output is some 12 kB per pipeline.
     Writer yaml = new BufferedWriter(printingTo(out), 1 << 16);
@@ -101,7 +122,8 @@ public final class RenderCommand implements Callable<Integer> {
         String id = lp.getMetadata().getNamespace() + "/" + lp.getMetadata().getName();
         try {
           Pipeline pipeline = Pipeline.resolve(lp);
-          pipeline.warnings().forEach(w -> err.println("LogPipeline " + id + ": warning: " + w));
+          pipeline.warnings().forEach(w ->
+              err.println(where.apply(lp, w.field()) + "LogPipeline " + id + ": warning: " + w));
           Render render = Render.of(pipeline);
           if (documents == null) {
             yaml.write("---\n");
@@ -111,7 +133,8 @@ public final class RenderCommand implements Callable<Integer> {
           documents.write(templateDocument(render));
         } catch (InvalidSpecException e) {
           exit = 1;
-          e.problems().forEach(problem -> err.println("LogPipeline " + id + ": " + problem));
+          e.problems().forEach(problem ->
+              err.println(where.apply(lp, problem.field()) + "LogPipeline " + id + ": " + problem));
         }
       }
       if (documents != null) {

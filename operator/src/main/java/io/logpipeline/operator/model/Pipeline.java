@@ -157,6 +157,9 @@ public record Pipeline(
     if (spec == null) {
       throw new InvalidSpecException(List.of(new SpecProblem("spec", "is required")));
     }
+    if (spec instanceof UnreadableSpec unreadable) {
+      throw new InvalidSpecException(unreadable.problems());
+    }
     if (spec.getKafka() == null || blank(spec.getKafka().getCluster())) {
       problems.add(new SpecProblem("spec.kafka.cluster",
           "is required: the name of the Strimzi Kafka resource that holds the topic"));
@@ -192,6 +195,7 @@ public record Pipeline(
     problems.addAll(SpecRules.index(index));
     problems.addAll(SpecRules.elasticsearch(spec.getElasticsearch()));
     problems.addAll(SpecRules.sources(spec.getSources()));
+    problems.addAll(SpecRules.shipper(spec.getShipper()));
     problems.addAll(SpecRules.indexer(spec.getIndexer()));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);

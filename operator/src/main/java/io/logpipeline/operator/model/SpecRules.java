@@ -2,9 +2,12 @@ package io.logpipeline.operator.model;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.logpipeline.operator.api.ElasticsearchSpec;
 import io.logpipeline.operator.api.Flavor;
 import io.logpipeline.operator.api.IndexerSpec;
+import io.logpipeline.operator.api.ShipperSpec;
 import io.logpipeline.operator.api.SourcesSpec;
 import io.logpipeline.operator.api.TopicSpec;
 import io.logpipeline.operator.logstash.LogstashParser;
@@ -205,6 +208,7 @@ final class SpecRules {
     range(problems, "spec.indexer.replicas", indexer.getReplicas(), 0, 1000);
     range(problems, "spec.indexer.pipelineWorkers", indexer.getPipelineWorkers(), 0, 256);
     range(problems, "spec.indexer.batchSize", indexer.getBatchSize(), 1, 100_000);
+    problems.addAll(resources("spec.indexer.resources", indexer.getResources()));
     if (indexer.getFilter() != null && !indexer.getFilter().isBlank()) {
       try {
         LogstashParser.parseFilterBody(indexer.getFilter());
@@ -212,6 +216,43 @@ final class SpecRules {
         problems.add(new SpecProblem("spec.indexer.filter", e.getMessage()));
       }
     }
+    return problems;
+  }
+
+  static List<SpecProblem> shipper(ShipperSpec shipper) {
+    return shipper == null ? List.of() : resources("spec.shipper.resources", shipper.getResources());
+  }
+
+  /**
+   * The API server takes any text for a quantity in a CRD (its schema says int-or-string); the
+   * kubelet would refuse the pod, and the heap size is computed from it.
+   */
+  static List<SpecProblem> resources(String field, ResourceRequirements resources) {
+    List<SpecProblem> problems = new ArrayList<>();
+    if (resources == null) {
+      return problems;
+    }
+    Map<String, Map<String, Quantity>> kinds = new java.util.LinkedHashMap<>();
+    kinds.put("limits", resources.getLimits());
+    kinds.put("requests", resources.getRequests());
+    kinds.forEach((kind, quantities) -> {
+      if (quantities == null) {
+        return;
+      }
+      quantities.forEach((name, quantity) -> {
+        String text = quantity == null ? "null" : quantity.toString();
+        boolean ok;
+        try {
+          ok = quantity != null && Quantity.getAmountInBytes(quantity).signum() >= 0;
+        } catch (RuntimeException e) {
+          ok = false;
+        }
+        if (!ok) {
+          problems.add(new SpecProblem(field + "." + kind + "." + name, "'" + excerpt(text)
+              + "' is not a quantity: use a number with an optional suffix, e.g. 512Mi, 2Gi or 500m"));
+        }
+      });
+    });
     return problems;
   }
 

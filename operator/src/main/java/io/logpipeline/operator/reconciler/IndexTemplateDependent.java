@@ -73,7 +73,7 @@ public class IndexTemplateDependent
   @Override
   public void delete(LogPipeline primary, Context<LogPipeline> context) {
     Pipeline p = PipelineContext.pipeline(context);
-    if (p.spec().getDeletionPolicy() == DeletionPolicy.Retain || p.hosts().isEmpty()
+    if (p.spec().getDeletionPolicy() != DeletionPolicy.Delete || p.hosts().isEmpty()
         || skipsExternalCleanup(primary)) {
       return;
     }

@@ -30,7 +30,9 @@ public class KafkaTopicDependent extends CRUDNoGCKubernetesDependentResource<Kaf
 
   @Override
   public void delete(LogPipeline primary, Context<LogPipeline> context) {
-    if (primary.getSpec().getDeletionPolicy() != DeletionPolicy.Retain) {
+    // Only an explicit Delete: a policy that could not be read (another operator version's
+    // value) keeps the topic and its events.
+    if (primary.getSpec().getDeletionPolicy() == DeletionPolicy.Delete) {
       // Deleting the KafkaTopic makes the Topic Operator delete the topic and its events.
       super.delete(primary, context);
     }
