@@ -214,7 +214,12 @@ final class ConfigScanner {
   }
 
   static String excerpt(String s) {
-    String cut = s.length() > EXCERPT ? s.substring(0, EXCERPT) + "..." : s;
+    return excerpt(s, EXCERPT);
+  }
+
+  /** At most {@code max} characters of user text, printable. */
+  static String excerpt(String s, int max) {
+    String cut = s.length() > max ? s.substring(0, max) + "..." : s;
     return printable(cut);
   }
 

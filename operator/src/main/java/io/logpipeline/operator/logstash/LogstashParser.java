@@ -21,8 +21,11 @@ import io.logpipeline.operator.logstash.Value.NumberValue;
 import io.logpipeline.operator.logstash.Value.StringValue;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,13 +39,29 @@ import java.util.Set;
  *
  * <p>Where Logstash versions differ, the parser takes the rule every Logstash 8 release accepts
  * (the OpenSearch image is 8.9): before 8.14 a comment may not stand between two hash entries and
- * must end with a line break. It also refuses what the grammar reads but Logstash's compiler or
- * plugin lookup rejects: method calls in conditions, {@code xor} or {@code nand} next to another
- * boolean operator without parentheses, duplicate hash keys, quoted plugin names, and plugins
- * called {@code input}, {@code filter}, {@code output}, {@code if} or {@code else}. By choice it
- * refuses two things that are constant or meaningless and fail in some Logstash releases: a left
- * side of {@code =~} or {@code !~} that is not a field reference, and a regular expression
- * anywhere but after {@code =~} or {@code !~}.
+ * must end with a line break.
+ *
+ * <p>It also refuses what the grammar reads but Logstash refuses when it starts the pipeline, each
+ * message saying so; where in Logstash's code:
+ * <ul>
+ *   <li>duplicate keys in one hash: {@code lscl.rb}, {@code Hash#validate!} raises a
+ *       ConfigurationError;
+ *   <li>{@code xor} or {@code nand} next to another boolean operator without parentheses: {@code
+ *       lscl.rb}, {@code Condition#precedence} ranks only {@code and} and {@code or} and raises an
+ *       ArgumentError for the others;
+ *   <li>a second {@code else}, and plugins called {@code input}, {@code filter}, {@code output},
+ *       {@code if} or {@code else}, or quoted plugin names: the grammar reads them as plugins of
+ *       that name (or not at all), and the plugin registry finds none;
+ *   <li>a regular expression {@code /.../} that stands alone or is compared with {@code ==},
+ *       {@code <} and the like, and a number or an array left of {@code =~}: {@code lscl.rb}'s
+ *       {@code Expression}, {@code ComparisonExpression} and {@code RegexpExpression} keep no
+ *       such operand and fail (logstash#8775);
+ *   <li>a regular expression that Oniguruma cannot compile, in a condition, a grok pattern or a
+ *       mutate gsub: see {@link LogstashRegexps}.
+ * </ul>
+ * One rule goes further than a refusal at start-up: method calls in conditions, which {@code
+ * lscl.rb} leaves "Not implemented" (it refuses those without a field inside and silently reads
+ * {@code f([a])} as {@code [a]}).
  */
 public final class LogstashParser {
 
@@ -54,6 +73,8 @@ public final class LogstashParser {
   private final ConfigScanner in;
   private final boolean filterBody;
   private int depth;
+  /** Where each setting's value starts, for the messages of {@link LogstashRegexps}. */
+  private final Map<Setting, Integer> valueStarts = new IdentityHashMap<>();
   /** End of the last string that contained an escaped quote, for a hint when a string ran on. */
   private int escapedQuoteStringEnd = -1;
 
@@ -150,8 +171,11 @@ public final class LogstashParser {
         return conditional(start);
       }
       if (name.equals("else")) {
+        // The grammar's branch is `if (cs else_if)* (cs else)?`: a second 'else' is read as a
+        // plugin named "else", which does not exist, or is a syntax error.
         throw in.error(start, "'else' without 'if': an 'else' must follow the '}' that closes an"
-            + " 'if' or 'else if' block");
+            + " 'if' or 'else if' block, and an 'if' has at most one 'else'; Logstash refuses it"
+            + " at start-up");
       }
       if (SECTIONS.contains(name)) {
         throw in.error(start, misplacedSection(name));
@@ -163,7 +187,8 @@ public final class LogstashParser {
       // The grammar takes a quoted plugin name, but Logstash then looks for a plugin whose name
       // includes the quotes, and finds none.
       throw in.error(start, "expected a plugin name or 'if', found " + in.found(start)
-          + "; plugin names are written without quotes");
+          + "; plugin names are written without quotes (Logstash would look for a plugin whose name"
+          + " includes them and refuse to start)");
     }
     throw in.error(start, "expected a plugin name or 'if', found " + in.found(start));
   }
@@ -196,7 +221,14 @@ public final class LogstashParser {
     enter(open);
     List<Setting> settings = settings(open, name);
     leave();
-    return new Plugin(name, settings, line);
+    Plugin plugin = new Plugin(name, settings, line);
+    for (Setting setting : settings) {
+      Optional<String> problem = LogstashRegexps.setting(name, setting, plugin);
+      if (problem.isPresent()) {
+        throw in.error(valueStarts.get(setting), problem.get());
+      }
+    }
+    return plugin;
   }
 
   /** Settings up to and including the '}' of the plugin block opened at {@code open}. */
@@ -245,7 +277,10 @@ public final class LogstashParser {
     }
     in.pos += 2;
     in.skipSpaceAndComments();
-    return new Setting(name, value("setting " + quoted(name)), line);
+    int valueStart = in.pos;
+    Setting setting = new Setting(name, value("setting " + quoted(name)), line);
+    valueStarts.put(setting, valueStart);
+    return setting;
   }
 
   /**
@@ -308,7 +343,7 @@ public final class LogstashParser {
       String text = string();
       if (in.charAt(in.afterSpaceAndComments(in.pos)) == '{') {
         throw in.error(start, "a plugin name must not be quoted: Logstash would look for a plugin"
-            + " whose name includes the quotes");
+            + " whose name includes the quotes and refuse to start");
       }
       return new StringValue(text);
     }
@@ -443,7 +478,8 @@ public final class LogstashParser {
         String written = in.text.substring(keyStart, in.pos);
         if (!keys.add(written)) {
           throw in.error(keyStart, "duplicate key " + ConfigScanner.excerpt(written)
-              + " in the hash opened at " + in.where(open) + "; Logstash refuses repeated keys");
+              + " in the hash opened at " + in.where(open) + "; Logstash refuses repeated keys at"
+              + " start-up");
         }
         in.skipSpaceAndComments();
         if (!in.startsWith("=>")) {
@@ -603,8 +639,8 @@ public final class LogstashParser {
       // two operators raises ArgumentError as soon as one of them is 'xor' or 'nand'.
       if (operators.size() >= 2 && firstXorOrNand >= 0) {
         throw in.error(firstXorOrNand, "Logstash cannot compile '"
-            + in.nameAt(firstXorOrNand) + "' next to another boolean operator in one condition;"
-            + " put parentheses around one side");
+            + in.nameAt(firstXorOrNand) + "' next to another boolean operator in one condition"
+            + " and refuses to start; put parentheses around one side");
       }
       in.skipSpaceAndComments();
       in.pos += op.word().length();
@@ -645,12 +681,15 @@ public final class LogstashParser {
       return new Negation(ref);
     }
     Operand left = operand(after);
-    if (left instanceof RegexValue) {
-      throw in.error(start, "a regular expression /.../ can only follow '=~' or '!~'");
-    }
     int at = in.afterSpaceAndComments(in.pos);
     Operator op = operatorAt(at);
     if (op == null) {
+      if (left instanceof RegexValue) {
+        // lscl.rb's Expression#expr finds no field or condition in it: "Exprs should only have
+        // one part!"
+        throw in.error(start, "a regular expression /.../ cannot stand alone in a condition:"
+            + " match a field with it, e.g. [message] =~ /.../; Logstash refuses it at start-up");
+      }
       if (in.text.startsWith("not", at) && isSpace(in.charAt(at + 3))) {
         throw in.error(at, "write 'not in' with one space after 'not': Logstash's grammar"
             + " matches \"not \" literally");
@@ -659,10 +698,16 @@ public final class LogstashParser {
     }
     in.skipSpaceAndComments();
     boolean regexOp = op == Operator.MATCH || op == Operator.NOT_MATCH;
-    if (regexOp && !(left instanceof FieldReference)) {
-      // lscl.rb's RegexpExpression raises "Expected a selector" for anything else.
+    boolean inOp = op == Operator.IN || op == Operator.NOT_IN;
+    if (regexOp && !(left instanceof FieldReference || left instanceof StringValue
+        || left instanceof RegexValue)) {
+      // lscl.rb's RegexpExpression keeps only field references, strings and regular expressions
+      // of its operands; without a left one it raises "Expected a regexp".
       throw in.error(start, "the left side of '" + op.symbol() + "' must be a field reference"
-          + " like [message]");
+          + " like [message] (or a string): Logstash refuses a number or an array there at start-up");
+    }
+    if (!regexOp && !inOp && left instanceof RegexValue) {
+      throw in.error(start, regexCompared(op));
     }
     if (op == Operator.NOT_IN) {
       in.pos += 4;
@@ -686,13 +731,28 @@ public final class LogstashParser {
         throw in.error(rightAt, "expected a regular expression /.../ or a string after '"
             + op.symbol() + "', found " + in.found(rightAt));
       }
+      String source = right instanceof RegexValue r ? r.pattern() : ((StringValue) right).text();
+      Optional<String> problem =
+          LogstashRegexps.condition(source, in.text.substring(rightAt, in.pos));
+      if (problem.isPresent()) {
+        throw in.error(rightAt, problem.get());
+      }
     } else {
       right = operand("'" + op.symbol() + "'");
-      if (right instanceof RegexValue) {
-        throw in.error(rightAt, "a regular expression /.../ can only follow '=~' or '!~'");
+      if (!inOp && right instanceof RegexValue) {
+        throw in.error(rightAt, regexCompared(op));
       }
     }
     return new Comparison(left, op, right);
+  }
+
+  /**
+   * lscl.rb's ComparisonExpression leaves a regular expression out of its operands, so the
+   * comparison misses one and Logstash fails to start (logstash#8775).
+   */
+  private static String regexCompared(Operator op) {
+    return "a regular expression /.../ can only be matched with '=~' or '!~' (or looked up with"
+        + " 'in'); with '" + op.symbol() + "' Logstash refuses it at start-up";
   }
 
   /** The operator at {@code at}, tried in the grammar's order: in, not in, compare, regexp. */
@@ -752,9 +812,11 @@ public final class LogstashParser {
       String word = in.wordAt(start);
       if (word.length() >= 2
           && in.charAt(in.afterSpaceAndComments(start + word.length())) == '(') {
-        // The grammar has method calls, but lscl.rb compiles none of them.
+        // The grammar has method calls, but lscl.rb leaves them "Not implemented": it refuses
+        // one without a field inside at start-up, and reads one with a field as the field alone.
         throw in.error(start, "method calls such as " + ConfigScanner.excerpt(word)
-            + "(...) are not supported in conditions");
+            + "(...) are not implemented by Logstash: it refuses most at start-up and ignores"
+            + " the method in the others");
       }
       throw in.error(start, "expected a field reference like [field], a string, a number or an"
           + " array after " + after + ", found " + in.found(start)

@@ -287,6 +287,9 @@ final class SpecRules {
       if (multiline.getPattern() == null || multiline.getPattern().isEmpty()) {
         problems.add(new SpecProblem("spec.sources.multiline.pattern",
             "is required: a regular expression, e.g. '^\\\\s' for indented lines"));
+      } else {
+        re2(multiline.getPattern()).ifPresent(p ->
+            problems.add(new SpecProblem("spec.sources.multiline.pattern", p)));
       }
       if (multiline.getMatch() != null && !List.of("after", "before").contains(multiline.getMatch())) {
         problems.add(new SpecProblem("spec.sources.multiline.match",
@@ -294,6 +297,24 @@ final class SpecRules {
       }
     }
     return problems;
+  }
+
+  /**
+   * Filebeat compiles its patterns with Go's regexp package (RE2 syntax) when it starts, and does
+   * not start when one fails; RE2J follows the same syntax and gives Go's messages.
+   */
+  static java.util.Optional<String> re2(String pattern) {
+    try {
+      com.google.re2j.Pattern.compile(pattern);
+      return java.util.Optional.empty();
+    } catch (com.google.re2j.PatternSyntaxException e) {
+      String why = String.valueOf(e.getMessage()).replaceFirst("^error parsing regexp: ", "");
+      boolean perl = List.of("invalid or unsupported Perl syntax", "invalid escape sequence",
+          "invalid nested repetition operator").contains(e.getDescription());
+      return java.util.Optional.of("'" + excerpt(pattern) + "' is not a regular expression Filebeat"
+          + " accepts (Go's RE2 syntax): " + why + (perl ? " (RE2 has no lookaround, backreferences"
+          + " or possessive quantifiers)" : "") + "; Filebeat would not start");
+    }
   }
 
   /**

@@ -251,6 +251,25 @@ class LogstashParserTest {
     }
 
     @Test
+    void acceptWhatLogstash8CompilesWithRegularExpressions() throws Exception {
+      // A constant left of =~ (Logstash 7.4 and later), a regular expression beside 'in', which
+      // Logstash looks up as text.
+      assertThat(expression("\"x\" =~ /a/")).isInstanceOf(Comparison.class);
+      assertThat(expression("/a/ !~ \"b\"")).isInstanceOf(Comparison.class);
+      assertThat(expression("[a] in /x/")).isEqualTo(new Comparison(
+          new FieldReference(List.of("a")), Operator.IN, new RegexValue("x")));
+      assertThat(expression("/x/ not in [a]")).isInstanceOf(Comparison.class);
+      // Oniguruma's syntax, not Java's or RE2's.
+      for (String regex : List.of("/(?<name>\\w+)\\k<name>/", "/\\h+\\z/", "/[[:alpha:]]+/", "/a++/",
+          "/(?<=ab)c/", "/\\/var\\/log/", "/(?i)error/", "/\\p{Alpha}/")) {
+        assertThat(expression("[m] =~ " + regex)).as(regex).isInstanceOf(Comparison.class);
+      }
+      onlyPlugin("grok { match => { \"message\" => [\"%{IP:ip} %{WORD}\", \"(?<a>x) %{MINE:m:int}\"] }"
+          + " pattern_definitions => { \"MINE\" => \"[0-9]+\" } }");
+      onlyPlugin("mutate { gsub => [\"path\", \"/\", \"_\", \"f\", \"%{other}[\", \"x\"] }");
+    }
+
+    @Test
     void readRegexMatches() throws Exception {
       assertThat(expression("[path] =~ /^\\/var\\/log/")).isEqualTo(new Comparison(
           new FieldReference(List.of("path")), Operator.MATCH, new RegexValue("^\\/var\\/log")));
@@ -372,10 +391,34 @@ class LogstashParserTest {
         Arguments.of("if [a] nand [b] or [c] { drop {} }", 1, 8, "'nand' next to another"),
         Arguments.of("if [a] not\tin [b] { drop {} }", 1, 8, "one space after 'not'"),
         Arguments.of("if [a] not [b] { drop {} }", 1, 12, "expected 'in' after 'not'"),
-        Arguments.of("if \"x\" =~ /a/ { drop {} }", 1, 4, "left side of '=~'"),
+        Arguments.of("if 1 =~ /a/ { drop {} }", 1, 4, "left side of '=~'"),
+        Arguments.of("if [1, 2] !~ /a/ { drop {} }", 1, 4, "left side of '!~'"),
         Arguments.of("if [a] =~ [b] { drop {} }", 1, 11, "a regular expression /.../ or a string"),
-        Arguments.of("if /a/ { drop {} }", 1, 4, "can only follow '=~' or '!~'"),
-        Arguments.of("if [a] == /a/ { drop {} }", 1, 11, "can only follow '=~' or '!~'"),
+        Arguments.of("if /a/ { drop {} }", 1, 4, "cannot stand alone in a condition"),
+        Arguments.of("if [a] and /a/ { drop {} }", 1, 12, "cannot stand alone"),
+        Arguments.of("if [a] == /a/ { drop {} }", 1, 11, "with '==' Logstash refuses it at start-up"),
+        Arguments.of("if /a/ < [a] { drop {} }", 1, 4, "can only be matched with '=~' or '!~'"),
+        // Regular expressions Oniguruma (Logstash's engine) refuses.
+        Arguments.of("if [a] =~ /[0-9/ { drop {} }", 1, 11,
+            "cannot compile the regular expression /[0-9/: premature end of char-class; it would"
+                + " refuse to start the pipeline"),
+        Arguments.of("if [a] { } else if [b] !~ \"(abc\" { }", 1, 27,
+            "end pattern with unmatched parenthesis"),
+        Arguments.of("if [a] =~ /(?<x>a)\\1/ { }", 1, 11, "numbered backref/call is not allowed"),
+        Arguments.of("grok { match => { \"message\" => \"%{WORD:w} [0-9\" } }", 1, 17,
+            "cannot compile the grok pattern \"%{WORD:w} [0-9\": premature end of char-class;"
+                + " grok would refuse to start"),
+        Arguments.of("grok {\n  match => { \"message\" => [\"%{IP:ip}\", \"(?<a>%{WORD})\\1\"] }\n}", 2,
+            12, "numbered backref/call is not allowed"),
+        Arguments.of("grok { match => [\"message\", \"a)\"] }", 1, 17, "unmatched close parenthesis"),
+        Arguments.of("grok {\n match => { \"m\" => \"%{MINE:x}\" }\n pattern_definitions => { \"MINE\" => \"(a\" }\n}",
+            2, 11, "cannot compile the grok pattern \"%{MINE:x}\""),
+        Arguments.of("grok { match => { \"m\" => \"%{A}\" } pattern_definitions => { \"A\" => \"%{B}\" \"B\" => \"%{A}\" } }",
+            1, 17, "refer to each other in a loop"),
+        Arguments.of("mutate { gsub => [\"path\", \"[\", \"_\"] }", 1, 18,
+            "cannot compile the gsub regular expression \"[\": premature end of char-class; mutate would"
+                + " refuse to start"),
+        Arguments.of("mutate { gsub => [\"path\", \"a\"] }", 1, 18, "gsub takes triples"),
         Arguments.of("if ![a,b] { drop {} }", 1, 5, "after '!'"),
         Arguments.of("if !\"x\" { drop {} }", 1, 5, "after '!'"),
         Arguments.of("if ([a] { drop {} }", 1, 9,
