@@ -197,7 +197,44 @@ final class SpecRules {
       return List.of(new SpecProblem("spec.elasticsearch.credentialsSecret.apiKeyKey",
           "API keys are an Elasticsearch feature: with flavor opensearch use usernameKey and passwordKey"));
     }
-    return List.of();
+    List<SpecProblem> problems = new ArrayList<>();
+    List<String> schemes = schemes(es.getHosts());
+    if (creds != null && IndexerModel.usesApiKey(creds)) {
+      // logstash-output-elasticsearch, validate_authentication: "Using api_key authentication
+      // requires SSL/TLS secured communication", a ConfigurationError when the plugin registers.
+      for (int i = 0; i < schemes.size(); i++) {
+        if ("http".equals(schemes.get(i))) {
+          problems.add(new SpecProblem("spec.elasticsearch.hosts[" + i + "]", "'"
+              + excerpt(es.getHosts().get(i)) + "' is plain http, but spec.elasticsearch"
+              + ".credentialsSecret.apiKeyKey is set: Logstash sends an API key only over TLS and"
+              + " would refuse to start; use https://, or usernameKey and passwordKey"));
+        }
+      }
+      return problems;
+    }
+    // The output turns TLS on for all hosts once one is https, and then refuses an http one:
+    // "SSL option was explicitly set to true but a URL was also declared with a scheme of 'http'".
+    if (schemes.contains("https")) {
+      for (int i = 0; i < schemes.size(); i++) {
+        if ("http".equals(schemes.get(i))) {
+          problems.add(new SpecProblem("spec.elasticsearch.hosts[" + i + "]", "'"
+              + excerpt(es.getHosts().get(i)) + "' is http while other hosts are https: Logstash"
+              + " uses TLS for all hosts or for none and would refuse to start; use one scheme"));
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** The scheme of each host, null for one that is no URL (reported by {@link #hosts}). */
+  private static List<String> schemes(List<String> hosts) {
+    List<String> schemes = new ArrayList<>();
+    for (String h : Objects.requireNonNullElse(hosts, List.<String>of())) {
+      List<URI> parsed = new ArrayList<>();
+      schemes.add(hosts(java.util.Collections.singletonList(h), parsed).isEmpty() && !parsed.isEmpty()
+          ? parsed.get(0).getScheme() : null);
+    }
+    return schemes;
   }
 
   static List<SpecProblem> indexer(IndexerSpec indexer) {

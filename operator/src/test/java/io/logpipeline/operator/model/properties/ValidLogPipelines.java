@@ -520,6 +520,11 @@ public final class ValidLogPipelines {
       Optional<CredentialsSecretRef> creds = credentialSecrets.generate(in);
       // API keys are an Elasticsearch feature (documented on apiKeyKey).
       creds.filter(c -> flavor == Flavor.OPENSEARCH).ifPresent(c -> c.setApiKeyKey(null));
+      // Logstash uses TLS for every host or for none, and sends an API key only over TLS.
+      String scheme = creds.map(CredentialsSecretRef::getApiKeyKey).isPresent()
+          || es.getHosts().get(0).startsWith("https:") ? "https" : "http";
+      es.setHosts(new ArrayList<>(es.getHosts().stream()
+          .map(h -> scheme + h.substring(h.indexOf(':'))).toList()));
       es.setCredentialsSecret(creds.orElse(null));
       es.setTls(tlsSpecs.generate(in).orElse(null));
       es.setIndex(indexNames.generate(in).orElse(null));
