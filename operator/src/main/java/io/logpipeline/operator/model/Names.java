@@ -17,17 +17,30 @@ public final class Names {
   public static final int LABEL_VALUE_MAX = 63;
   public static final int SUBDOMAIN_MAX = 253;
 
+  /** How every shortened or cleaned name ends: '-' and 8 hex digits of a hash (before a suffix). */
+  private static final java.util.regex.Pattern HASHED = java.util.regex.Pattern.compile("-[0-9a-f]{8}$");
+
   private Names() {}
+
+  /**
+   * Whether a name given by a user looks like a name this class shortened or cleaned. Such a name
+   * is hashed too, rather than kept, so that it can never equal another name's hashed form
+   * ({@code a-a-a8f24725} is {@code a.a}'s cleaned name).
+   */
+  static boolean looksHashed(String name) {
+    return HASHED.matcher(name).find();
+  }
 
   /**
    * {@code base-suffix} as a DNS-1035 label of at most {@code max} characters, for every legal
    * LogPipeline name (a DNS-1123 subdomain: up to 253 characters, dots allowed). When the base
    * must change to fit (dots replaced, a leading digit prefixed with {@code lp-}, cut to length),
-   * a hash of the original base is appended, so two different names never give one child name.
+   * or looks like such a changed name itself, a hash of the original base is appended, so two
+   * different names never give one child name.
    */
   public static String child(String base, String suffix, int max) {
     String clean = base.replace('.', '-');
-    boolean changed = !clean.equals(base);
+    boolean changed = !clean.equals(base) || looksHashed(clean);
     if (!Character.isLetter(clean.charAt(0))) {
       clean = "lp-" + clean;
       changed = true;
@@ -48,14 +61,16 @@ public final class Names {
 
   /**
    * {@code value} itself when it has at most {@code max} characters, else a prefix of it and a
-   * hash of the whole, so that two long values sharing a prefix stay different.
+   * hash of the whole, so that two long values sharing a prefix stay different. A value that
+   * already ends like a hashed one is hashed again (see {@link #looksHashed}).
    */
   public static String shorten(String value, int max) {
-    if (value.length() <= max) {
+    if (value.length() <= max && !looksHashed(value)) {
       return value;
     }
     String hash = hash(value, 8);
-    return trimDashes(value.substring(0, max - hash.length() - 1)) + "-" + hash;
+    int head = Math.min(value.length(), max - hash.length() - 1);
+    return trimDashes(value.substring(0, head)) + "-" + hash;
   }
 
   /** First {@code hexChars} of the SHA-256 of the text: stable across JVMs and releases. */

@@ -93,13 +93,14 @@ public record Pipeline(
    * which no namespace or LogPipeline name does, so this is unique across namespaces.
    */
   public String shipperClusterRoleName() {
-    String full = "logpipeline:" + namespace() + ":" + name() + ":filebeat";
-    if (full.length() <= Names.SUBDOMAIN_MAX) {
+    String body = "logpipeline:" + namespace() + ":" + name();
+    String full = body + ":filebeat";
+    if (full.length() <= Names.SUBDOMAIN_MAX && !Names.looksHashed(name())) {
       return full;
     }
     String hash = Names.hash(namespace() + "/" + name(), 8);
     String tail = "-" + hash + ":filebeat";
-    return full.substring(0, Names.SUBDOMAIN_MAX - tail.length()) + tail;
+    return body.substring(0, Math.min(body.length(), Names.SUBDOMAIN_MAX - tail.length())) + tail;
   }
 
   /** Name of the Logstash ConfigMap, Deployment and Service. */
@@ -112,7 +113,10 @@ public record Pipeline(
     return index;
   }
 
-  /** Kafka consumer group shared by this pipeline's Logstash replicas. */
+  /**
+   * Kafka consumer group shared by this pipeline's Logstash replicas: unique, since a namespace
+   * has no '.' and Kafka has no limit on a group's length.
+   */
   public String consumerGroup() {
     return "logpipeline." + namespace() + "." + name();
   }

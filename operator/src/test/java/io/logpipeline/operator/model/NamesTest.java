@@ -57,6 +57,35 @@ class NamesTest {
     }
   }
 
+  /** Finding F5: "a.a" is cleaned to "a-a-a8f24725"; a pipeline given that name is not "a.a". */
+  @Test
+  void aNameShapedLikeAnotherNamesHashedFormGetsItsOwnNames() {
+    assertThat(Names.hash("a.a", 8)).isEqualTo("a8f24725");
+    Pipeline dotted = Specs.resolve(Specs.pipeline("a.a", "logging", spec -> { }));
+    Pipeline lookalike = Specs.resolve(Specs.pipeline("a-a-a8f24725", "logging", spec -> { }));
+    assertThat(dotted.shipperName()).isEqualTo("a-a-a8f24725-filebeat");
+    assertThat(lookalike.shipperName()).isEqualTo("a-a-a8f24725-" + Names.hash("a-a-a8f24725", 8) + "-filebeat");
+    assertThat(lookalike.indexerName()).isNotEqualTo(dotted.indexerName());
+    String longName = "x".repeat(64);
+    Pipeline longOne = Specs.resolve(Specs.pipeline(longName, "logging", spec -> { }));
+    Pipeline itsLabel = Specs.resolve(Specs.pipeline(longOne.instance(), "logging", spec -> { }));
+    assertThat(itsLabel.instance()).isNotEqualTo(longOne.instance()).hasSizeLessThanOrEqualTo(63);
+  }
+
+  @Test
+  void onlyNamesEndingInAHashAreHashedToo() {
+    assertThat(Names.looksHashed("web-20240101")).isTrue();
+    assertThat(Names.looksHashed("web-deadbeef")).isTrue();
+    assertThat(Names.looksHashed("web-2024010")).isFalse();
+    assertThat(Names.looksHashed("web-deadbeefa")).isFalse();
+    assertThat(Names.looksHashed("web-DEADBEEF")).isFalse();
+    assertThat(Names.looksHashed("payments")).isFalse();
+    Pipeline p = Specs.resolve(Specs.pipeline("web-20240101", "logging", spec -> { }));
+    assertThat(p.shipperName()).startsWith("web-20240101-").endsWith("-filebeat");
+    assertThat(p.instance()).startsWith("web-20240101-").hasSize("web-20240101".length() + 9);
+    assertThat(p.topicName()).startsWith("logs.logging.web-20240101-");
+  }
+
   @Test
   void twoLongNamesSharingAPrefixStayDistinct() {
     String prefix = "team-payments-".repeat(15);

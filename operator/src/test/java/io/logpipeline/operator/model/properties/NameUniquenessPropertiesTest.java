@@ -22,9 +22,9 @@ import org.quicktheories.generators.Generate;
  * same name with dots as dashes, with a suffix, with a long common prefix and another tail, with
  * "lp-" in front, one character changed, and namespace/name splits of the same text.
  *
- * <p>Not drawn: a name made to look like another name's hashed form (e.g. the text of a long
- * name's instance label). Those do collide, see finding F5. Default index names across
- * namespaces (finding F3, fixed) are checked in {@link FindingsPropertiesTest}.
+ * <p>A name made to look like another name's hashed form (e.g. the text of a long name's
+ * instance label) is drawn by finding F5's property, and default index names across namespaces
+ * (finding F3) by F3's, both in {@link FindingsPropertiesTest}.
  */
 class NameUniquenessPropertiesTest {
 
