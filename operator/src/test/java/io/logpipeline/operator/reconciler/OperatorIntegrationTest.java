@@ -173,7 +173,7 @@ class OperatorIntegrationTest {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(searchClient.getIndexTemplate("logs-logging.payments")).isPresent());
     assertThat(template("logs-logging.payments").path("index_patterns").get(0).asText())
-        .isEqualTo("logs-logging.payments-2*");
+        .isEqualTo("logs-logging.payments_2*");
 
     // Until the children report ready, the pipeline is progressing and says what it waits for.
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
