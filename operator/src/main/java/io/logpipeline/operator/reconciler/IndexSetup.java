@@ -142,7 +142,20 @@ public final class IndexSetup {
       String owner = stored.map(s -> s.path("_meta").path("logpipeline").asText(null)).orElse(null);
       boolean ours = owner == null || owner.equals(self);
       if (stored.isPresent() && ours) {
-        client.deleteIndexTemplate(p.templateName());
+        try {
+          client.deleteIndexTemplate(p.templateName());
+        } catch (SearchException e) {
+          if (!e.getMessage().contains("in use by a data stream")) {
+            throw e;
+          }
+          // Both products refuse while the data stream exists, and the data stream holds the
+          // documents, which the operator never deletes. The policy stays with the template, so
+          // the data stream keeps being aged out.
+          log.info("index template {} and its lifecycle policy kept: data stream {} still uses"
+              + " them; deleting the data stream (and its documents) by hand lets them go",
+              p.templateName(), p.index());
+          return;
+        }
       }
       String policy = stored.filter(s -> owner == null || owner.equals(self))
           .map(IndexSetup::policyOf)
