@@ -21,10 +21,8 @@ import io.logpipeline.operator.api.DeletionPolicy;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineSpec;
 import io.logpipeline.operator.elastic.SearchClient;
+import io.logpipeline.operator.elastic.InMemoryTemplates;
 import io.logpipeline.operator.elastic.SearchClients;
-import io.logpipeline.operator.elastic.LifecycleApi;
-import io.logpipeline.operator.elastic.SimulatedLifecycle;
-import io.logpipeline.operator.elastic.StoredPolicy;
 import io.logpipeline.operator.reconciler.LogPipelineOperator;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import org.junit.jupiter.api.BeforeAll;
@@ -316,54 +314,7 @@ class OperatorRequestsTest {
 
   /** Elasticsearch is not what this test is about: templates kept in memory, no ILM or ISM. */
   private static SearchClients inMemorySearch() {
-    Map<String, ObjectNode> templates = new ConcurrentHashMap<>();
-    return new SimulatedLifecycle(null).clients(connection -> new SearchClient() {
-      @Override
-      public Optional<ObjectNode> getIndexTemplate(String name) {
-        return Optional.ofNullable(templates.get(name)).map(ObjectNode::deepCopy);
-      }
-
-      @Override
-      public void putIndexTemplate(String name, ObjectNode body) {
-        templates.put(name, body.deepCopy());
-      }
-
-      @Override
-      public boolean deleteIndexTemplate(String name) {
-        return templates.remove(name) != null;
-      }
-
-      @Override
-      public Optional<StoredPolicy> getLifecyclePolicy(LifecycleApi api, String name) {
-        throw new UnsupportedOperationException("lifecycle calls go to SimulatedLifecycle");
-      }
-
-      @Override
-      public void putLifecyclePolicy(LifecycleApi api, String name, ObjectNode body,
-          StoredPolicy current) {
-        throw new UnsupportedOperationException("lifecycle calls go to SimulatedLifecycle");
-      }
-
-      @Override
-      public PolicyDeletion deleteLifecyclePolicy(LifecycleApi api, String name) {
-        throw new UnsupportedOperationException("lifecycle calls go to SimulatedLifecycle");
-      }
-
-      @Override
-      public int changeManagedIndicesPolicy(String name, java.util.List<String> patterns) {
-        throw new UnsupportedOperationException("lifecycle calls go to SimulatedLifecycle");
-      }
-
-      @Override
-      public boolean dataStreamExists(String name) {
-        return true;
-      }
-
-      @Override
-      public void createDataStream(String name) {}
-
-      @Override
-      public void close() {}
-    });
+    InMemoryTemplates cluster = new InMemoryTemplates();
+    return new SearchClients(connection -> cluster);
   }
 }
