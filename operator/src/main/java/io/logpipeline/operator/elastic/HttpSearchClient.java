@@ -145,7 +145,7 @@ public final class HttpSearchClient implements SearchClient {
     }
     if (status / 100 == 4 && (api == LifecycleApi.ILM || answer.isRouteMissing())) {
       throw new SearchException(SearchException.Reason.Unsupported, answer.host() + " has no "
-          + api.label() + ": GET " + path + " answered " + status + " " + errorText(answer.body()));
+          + api.name() + ": GET " + path + " answered " + status + " " + errorText(answer.body()));
     }
     throw failure(answer, "GET " + path);
   }

@@ -5,10 +5,5 @@ public enum LifecycleApi {
   /** Index Lifecycle Management: {@code _ilm/policy/<name>}, part of Elasticsearch's default distribution. */
   ILM,
   /** Index State Management: {@code _plugins/_ism/policies/<name>}, an OpenSearch plugin. */
-  ISM;
-
-  /** What a user reads in a condition: "ILM" or "ISM". */
-  public String label() {
-    return name();
-  }
+  ISM
 }

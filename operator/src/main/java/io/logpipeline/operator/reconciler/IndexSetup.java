@@ -108,7 +108,7 @@ public final class IndexSetup {
     if (stored.isPresent()) {
       String owner = LifecyclePolicyModel.storedOwner(api, stored.get().policy());
       if (owner != null && !owner.equals(owner(p))) {
-        throw new StageException("Conflict", api.label() + " policy " + name + " belongs to"
+        throw new StageException("Conflict", api.name() + " policy " + name + " belongs to"
             + " LogPipeline " + owner + "; choose another spec.elasticsearch.index");
       }
       if (desiredHash.equals(LifecyclePolicyModel.storedHash(api, stored.get().policy()))) {
@@ -190,7 +190,7 @@ public final class IndexSetup {
     }
     if (client.deleteLifecyclePolicy(api, name) == SearchClient.PolicyDeletion.IN_USE) {
       log.info("{} policy {} kept: indices still use it and it keeps deleting them by age;"
-          + " delete it by hand once they are gone", api.label(), name);
+          + " delete it by hand once they are gone", api.name(), name);
     }
   }
 
