@@ -18,7 +18,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.logpipeline.operator.model.IndexTemplateModel;
+import java.util.HashSet;
+import java.util.Set;
+import org.elasticsearch.cluster.metadata.ComposableIndexTemplate;
+import org.elasticsearch.common.settings.IndexScopedSettings;
+import org.elasticsearch.common.settings.Setting;
+import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.common.unit.ByteSizeValue;
+import org.elasticsearch.xpack.core.ilm.LifecycleSettings;
 import org.elasticsearch.core.TimeValue;
 import org.elasticsearch.xcontent.DeprecationHandler;
 import org.elasticsearch.xcontent.NamedXContentRegistry;
@@ -133,6 +141,35 @@ class IlmPolicyParserTest {
     Pipeline p = pipeline(false, lifecycle);
     LifecyclePolicy policy = parse(p.indexNames().policyName(), LifecyclePolicyModel.body(p).toString());
     assertThat(policy.getPhases()).containsOnlyKeys("delete");
+  }
+
+  /**
+   * The template that attaches the policy, through Elasticsearch's own template parser and index
+   * settings registry with ILM's {@code index.lifecycle.name} added as the ILM plugin adds it: the
+   * only check the setting can have here, since the OSS node has no such setting.
+   */
+  @Test
+  void theTemplateThatAttachesThePolicyIsValidForElasticsearch() throws Exception {
+    LifecycleSpec lifecycle = new LifecycleSpec();
+    lifecycle.setRolloverMaxAge("1d");
+    lifecycle.setDeleteAfter("30d");
+    Pipeline p = pipeline(true, lifecycle);
+    String json = IndexTemplateModel.body(p).toString();
+    ComposableIndexTemplate template;
+    try (XContentParser parser = XContentType.JSON.xContent()
+        .createParser(REGISTRY, DeprecationHandler.THROW_UNSUPPORTED_OPERATION, json)) {
+      template = ComposableIndexTemplate.parse(parser);
+    }
+    // as MetadataIndexTemplateService does before validating a template's settings
+    Settings settings = Settings.builder().put(template.template().settings()).normalizePrefix("index.").build();
+    Set<Setting<?>> known = new HashSet<>(IndexScopedSettings.BUILT_IN_INDEX_SETTINGS);
+    known.add(LifecycleSettings.LIFECYCLE_NAME_SETTING);
+    new IndexScopedSettings(Settings.EMPTY, known).validate(settings, true);
+    assertThat(LifecycleSettings.LIFECYCLE_NAME_SETTING.get(settings)).isEqualTo(p.indexNames().policyName());
+    assertThat(template.indexPatterns()).containsExactly(p.index());
+    // the control: without ILM's setting registered, the same settings are refused
+    assertThatThrownBy(() -> new IndexScopedSettings(Settings.EMPTY, IndexScopedSettings.BUILT_IN_INDEX_SETTINGS)
+        .validate(settings, true)).hasMessageContaining("index.lifecycle.name");
   }
 
   @Test
