@@ -128,6 +128,11 @@ public final class FaultyApiServer implements AutoCloseable {
     dispatcher.uninstalled.remove("/apis/" + group + "/");
   }
 
+  /** Requests answered 404 so far because their API group is not installed. */
+  public long notInstalledAnswers() {
+    return dispatcher.notInstalled.get();
+  }
+
   /** Requests of {@code userAgent} seen so far, faulted or not. */
   public long requests(String userAgent) {
     return dispatcher.requests.getOrDefault(userAgent, new AtomicLong()).get();
@@ -183,6 +188,7 @@ public final class FaultyApiServer implements AutoCloseable {
     final Map<String, Long> throttled = new ConcurrentHashMap<>();
     final AtomicLong retryAfterViolations = new AtomicLong();
     final AtomicLong retryAfterHonoured = new AtomicLong();
+    final AtomicLong notInstalled = new AtomicLong();
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
@@ -203,6 +209,7 @@ public final class FaultyApiServer implements AutoCloseable {
       }
       String path = request.getPath();
       if (uninstalled.stream().anyMatch(path::startsWith)) {
+        notInstalled.incrementAndGet();
         return status(404, "NotFound", "the server could not find the requested resource");
       }
       // A retry repeats client, method, path and body. (Reads are not throttled: different
