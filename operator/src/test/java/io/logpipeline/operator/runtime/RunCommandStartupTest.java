@@ -190,4 +190,45 @@ class RunCommandStartupTest {
     assertThat(process.exitStatus(GUARD)).isZero();
     assertThat(messages(process.stderr, "plain")).filteredOn(m -> m.contains("kafkatopics")).hasSize(2);
   }
+
+  @Test
+  void anApiServerThatGoesAwayWhileRunningIsOneLineWhenItGoesAndOneWhenItIsBack() throws Exception {
+    server = FaultyApiServer.start();
+    try (TcpProxy proxy = TcpProxy.to(server.client().getMasterUrl().toURI())) {
+      String url = "http://127.0.0.1:" + proxy.port() + "/";
+      List<String> jvm = new ArrayList<>(against(url));
+      jvm.add(PRODUCT_LOGGING);
+      jvm.add("-Dkubernetes.watch.reconnectInterval=100");
+      process = OperatorProcess.start(jvm, env -> { }, run("--log-format", "json", "--api-server-timeout", "PT10S"));
+      int health = process.healthPort();
+      process.awaitLine("\"started\"", GUARD);
+      await().atMost(GUARD).until(() -> get(health, "/readyz").statusCode() == 200);
+
+      proxy.cut();
+      process.awaitLine("unreachable", GUARD);
+      await().atMost(GUARD).untilAsserted(() -> {
+        HttpResponse<String> ready = get(health, "/readyz");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).startsWith("API server " + url + " unreachable: ");
+      });
+      // Down for longer than --api-server-timeout, which is for the start only: it keeps running,
+      // and its informers retry all along (the first after 100 ms, then backing off).
+      int linesWhileDown = process.stderr.size();
+      Thread.sleep(15_000);
+      assertThat(process.isAlive()).isTrue();
+      assertThat(process.stderr).as("nothing more while it stays down").hasSize(linesWhileDown);
+
+      proxy.restore();
+      process.awaitLine("reachable again", GUARD);
+      await().atMost(GUARD).until(() -> get(health, "/readyz").statusCode() == 200);
+      process.terminate();
+      assertThat(process.exitStatus(GUARD)).isZero();
+    }
+    List<String> messages = messages(process.stderr, "json");
+    assertThat(messages).filteredOn(m -> m.contains("API server") && m.contains("reachable"))
+        .as("one line when it goes, one when it is back").hasSize(2)
+        .satisfies(m -> assertThat(m.get(0)).matches("WARN API server .* unreachable: .*; retrying"))
+        .satisfies(m -> assertThat(m.get(1)).matches("WARN API server .* reachable again after .*"));
+    assertThat(messages).filteredOn(m -> m.startsWith("WARN") || m.startsWith("ERROR")).hasSize(2);
+  }
 }
