@@ -128,6 +128,11 @@ public final class FaultyApiServer implements AutoCloseable {
     dispatcher.uninstalled.remove("/apis/" + group + "/");
   }
 
+  /** Paths that start with this answer 403, as when RBAC does not grant them. */
+  public void forbid(String pathPrefix) {
+    dispatcher.forbidden.add(pathPrefix);
+  }
+
   /** Requests answered 404 so far because their API group is not installed. */
   public long notInstalledAnswers() {
     return dispatcher.notInstalled.get();
@@ -181,6 +186,7 @@ public final class FaultyApiServer implements AutoCloseable {
     volatile Faults faults;
     volatile Crash crash;
     final List<String> uninstalled = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> forbidden = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
     final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
     final Map<Fault, AtomicLong> injected = new ConcurrentHashMap<>();
@@ -208,6 +214,9 @@ public final class FaultyApiServer implements AutoCloseable {
         }
       }
       String path = request.getPath();
+      if (forbidden.stream().anyMatch(path::startsWith)) {
+        return status(403, "Forbidden", "forbidden (test)");
+      }
       if (uninstalled.stream().anyMatch(path::startsWith)) {
         notInstalled.incrementAndGet();
         return status(404, "NotFound", "the server could not find the requested resource");

@@ -154,6 +154,25 @@ class RunCommandStartupTest {
   }
 
   @Test
+  void sigtermWhileTheInformersSyncEndsTheProcessAtOnce() throws Exception {
+    server = FaultyApiServer.start();
+    // The Deployment informer cannot list: JOSDK waits up to its cache sync timeout, 2 minutes.
+    server.forbid("/apis/apps/v1/deployments");
+    List<String> jvm = new ArrayList<>(against(server.client().getMasterUrl().toString()));
+    jvm.add(PRODUCT_LOGGING);
+    process = OperatorProcess.start(jvm, env -> { }, run("--api-server-timeout", NEVER));
+    process.awaitLine("deployments.apps/v1 unavailable: HTTP 403 Forbidden", GUARD);
+
+    process.terminate();
+
+    assertThat(process.exitStatus(GUARD)).isZero();
+    List<String> messages = messages(process.stderr, "plain");
+    assertThat(messages).doesNotContain("INFO started");
+    assertThat(messages).endsWith("INFO stop requested",
+        "INFO stopping: no new reconciles; waiting for those in flight", "INFO stopped");
+  }
+
+  @Test
   void withoutStrimziOneLineSaysSoAndAnotherWhenItArrives() throws Exception {
     server = FaultyApiServer.start();
     server.uninstallApiGroup("kafka.strimzi.io");
