@@ -185,7 +185,7 @@ public final class ApiServer implements Interceptor {
       lastThrottledNanos = System.nanoTime();
       throttling.failed("HTTP 429", "HTTP 429 Too Many Requests (the client waits as long as"
           + " Retry-After says)");
-    } else if ((code / 100 == 2 || code == 101) && throttling.trouble().isPresent()
+    } else if (succeeded(code) && throttling.trouble().isPresent()
         && System.nanoTime() - lastThrottledNanos > THROTTLING_QUIET.toNanos()) {
       throttling.succeeded();
     }
@@ -197,26 +197,30 @@ public final class ApiServer implements Interceptor {
       return;
     }
     ApiResource resource = read.get().resource();
-    // 101: a watch's WebSocket upgrade, which reaches afterFailure() for not being a 2xx.
-    if (code / 100 == 2 || code == 101) {
+    if (succeeded(code)) {
       Reachability seen = resources.get(resource);
       if (seen != null) {
         seen.succeeded();
       }
-    } else if (code == 401 || code == 403 || (read.get().collection() && code != 429)) {
-      // Not a 404 for one object: that only says the object does not exist.
+    } else if (code == 401 || code == 403 || (code == 404 && read.get().collection())) {
+      // Only what lasts until someone acts: a 404 for one object just says it does not exist,
+      // and 5xx, 409 or 410 (a watch too old) are over at the client's or the informer's retry.
       resource(resource).failed("HTTP " + code, explain(code));
     }
+  }
+
+  /** 101: a watch's WebSocket upgrade, which reaches afterFailure() for not being a 2xx. */
+  private static boolean succeeded(int code) {
+    return code / 100 == 2 || code == 101;
   }
 
   private static String explain(int code) {
     return switch (code) {
       case 401 -> "HTTP 401 Unauthorized: the API server refuses the operator's credentials";
-      case 403 -> "HTTP 403 Forbidden: the operator may not read these; check its ClusterRole"
-          + " and Roles (the chart creates them with rbac.create)";
-      case 404 -> "HTTP 404 Not Found: the API server does not serve this API; is its"
-          + " CustomResourceDefinition installed?";
-      default -> "HTTP " + code + (code >= 500 ? " (server error)" : "");
+      case 403 -> "HTTP 403 Forbidden: the operator may not read these (check its ClusterRole and"
+          + " Roles; the chart creates them with rbac.create)";
+      default -> "HTTP 404 Not Found: the API server does not serve this API (is its"
+          + " CustomResourceDefinition installed?)";
     };
   }
 

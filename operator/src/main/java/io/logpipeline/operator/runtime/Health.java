@@ -20,11 +20,13 @@ import java.util.TreeSet;
  * failure would restart it in a loop).
  *
  * <p>Readiness ({@code /readyz}): the operator has started, the API server answers, and every
- * informer has synced and is watching. A standby that does not hold the leader Lease is ready too: it is healthy, its caches
- * are warm, and it takes over when the leader goes; readiness gates no traffic to an operator,
- * but a standby reported unready would block a rolling update (the new pod never becomes ready
- * while the old one leads) and look like a failure on dashboards. Which instance leads is in the
- * {@code logpipeline_operator_leader} metric and the Lease.
+ * informer has synced and is watching, but for those of an optional API the API server does not
+ * serve (Strimzi's, when it is not installed). A standby that does not hold the leader Lease is
+ * ready too: it is healthy, its caches are warm, and it takes over when the leader goes;
+ * readiness gates no traffic to an operator, but a standby reported unready would block a
+ * rolling update (the new pod never becomes ready while the old one leads) and look like a
+ * failure on dashboards. Which instance leads is in the {@code logpipeline_operator_leader}
+ * metric and the Lease.
  */
 public final class Health {
 

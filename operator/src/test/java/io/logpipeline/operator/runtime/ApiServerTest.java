@@ -84,7 +84,7 @@ class ApiServerTest {
     assertThat(api.notServed(KafkaTopic.class)).isEmpty();
     assertThat(log.lines).hasSize(2);
     assertThat(log.lines.get(0)).isEqualTo("WARN kafkatopics.kafka.strimzi.io/v1 unavailable: HTTP 404 Not Found:"
-        + " the API server does not serve this API; is its CustomResourceDefinition installed?; retrying");
+        + " the API server does not serve this API (is its CustomResourceDefinition installed?); retrying");
     assertThat(log.lines.get(1)).startsWith("WARN kafkatopics.kafka.strimzi.io/v1 available again after ");
     assertThat(api.reachability().trouble()).isEmpty();
   }
@@ -111,7 +111,7 @@ class ApiServerTest {
 
     assertThat(log.lines).hasSize(2);
     assertThat(log.lines.get(0)).isEqualTo("WARN configmaps/v1 in namespace logging unavailable: HTTP 403"
-        + " Forbidden: the operator may not read these; check its ClusterRole and Roles (the chart creates"
+        + " Forbidden: the operator may not read these (check its ClusterRole and Roles; the chart creates"
         + " them with rbac.create); retrying");
     assertThat(log.lines.get(1)).startsWith("WARN configmaps/v1 in namespace logging available again after ");
   }

@@ -195,7 +195,7 @@ class RunCommandStartupTest {
             + " Pipelines are provisioned without their topic and report BufferReady=False until"
             + " Strimzi 0.49 or newer is installed (https://strimzi.io/quickstarts/)",
         "WARN kafkatopics.kafka.strimzi.io/v1 unavailable: HTTP 404 Not Found: the API server does not"
-            + " serve this API; is its CustomResourceDefinition installed?; retrying");
+            + " serve this API (is its CustomResourceDefinition installed?); retrying");
     assertThat(messages).as("all of it").hasSizeLessThanOrEqualTo(12);
     HttpResponse<String> ready = get(health, "/readyz");
     assertThat(ready.body()).isEqualTo("ok (leader); not served by the API server: kafkatopics.kafka.strimzi.io/v1\n");
