@@ -150,15 +150,22 @@ class RenderCommandTest {
   }
 
   @Test
-  void aValidFileRendersAndExits0() throws Exception {
+  void aValidFileRendersAndExits0WithItsWarningsLocatedToo() throws Exception {
+    Path file = dir.resolve("ok.yaml");
     Run run = render("ok.yaml", """
         apiVersion: logpipeline.io/v1alpha1
         kind: LogPipeline
         metadata: {name: a, namespace: logging}
-        spec: {kafka: {cluster: my-cluster}, elasticsearch: {hosts: ["https://es:9200"]}}
+        spec:
+          kafka: {cluster: my-cluster}
+          elasticsearch:
+            hosts: ["https://es:9200"]
         """);
     assertThat(run.exit()).isZero();
-    assertThat(run.err()).isEmpty();
     assertThat(run.out()).contains("kind: \"DaemonSet\"").contains("name: \"a-filebeat\"");
+    assertThat(run.err().lines()).isNotEmpty().allSatisfy(l ->
+        assertThat(l).matches(java.util.regex.Pattern.quote(file.toString())
+            + ":\\d+: LogPipeline logging/a: warning: spec\\..*"));
+    assertNoJava(run);
   }
 }
