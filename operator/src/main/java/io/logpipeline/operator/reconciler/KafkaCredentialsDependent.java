@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.NameSetter;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.model.KafkaSecurity;
@@ -25,12 +26,24 @@ import java.util.Objects;
  * also deletes everything that depends on it, the workloads among them). Here a missing source
  * keeps the copy as it is and the pipeline says what it waits for.
  */
-public abstract class KafkaCredentialsDependent implements DependentResource<Secret, LogPipeline> {
+public abstract class KafkaCredentialsDependent implements DependentResource<Secret, LogPipeline>, NameSetter {
 
   private final Role role;
+  /** The workflow's name for it: the workloads name it in dependsOn. */
+  private String name = DependentResource.defaultNameFor(getClass());
 
   KafkaCredentialsDependent(Role role) {
     this.role = role;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void setName(String name) {
+    this.name = name;
   }
 
   @Override
@@ -44,8 +57,8 @@ public abstract class KafkaCredentialsDependent implements DependentResource<Sec
     KafkaObservations observed = PipelineContext.kafka(context);
     KubernetesClient client = context.getClient();
     var secrets = client.secrets().inNamespace(p.namespace());
-    String name = KafkaSecurity.secretName(p, role);
-    Secret existing = secrets.withName(name).get();
+    String secretName = KafkaSecurity.secretName(p, role);
+    Secret existing = secrets.withName(secretName).get();
     boolean ours = existing != null && existing.getMetadata().getOwnerReferences() != null
         && existing.getMetadata().getOwnerReferences().stream()
             .anyMatch(ref -> Objects.equals(ref.getUid(), primary.getMetadata().getUid()));
@@ -56,7 +69,7 @@ public abstract class KafkaCredentialsDependent implements DependentResource<Sec
       return ReconcileResult.noOperation(null);
     }
     if (existing != null && !ours) {
-      throw new StageException("Conflict", "Secret " + p.namespace() + "/" + name + " exists and"
+      throw new StageException("Conflict", "Secret " + p.namespace() + "/" + secretName + " exists and"
           + " was not made by this LogPipeline; delete or rename it");
     }
     KafkaCredentialSources.Read read = KafkaCredentialSources.read(client, p, role);

@@ -61,7 +61,7 @@ import java.util.stream.Collectors;
     // buffer
     @Dependent(name = "kafka-topic", type = KafkaTopicDependent.class,
         reconcilePrecondition = KafkaTopicDependent.StrimziCluster.class),
-    @Dependent(name = "external-topic", type = ExternalTopicDependent.class),
+    @Dependent(type = ExternalTopicDependent.class),
     @Dependent(name = "kafka-user-shipper", type = ShipperKafkaUserDependent.class,
         reconcilePrecondition = KafkaUserDependent.Enabled.class),
     @Dependent(name = "kafka-user-indexer", type = IndexerKafkaUserDependent.class,

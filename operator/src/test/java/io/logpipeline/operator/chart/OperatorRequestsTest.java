@@ -153,7 +153,7 @@ class OperatorRequestsTest {
     Config config = new ConfigBuilder(client.getConfiguration()).build();
     config.setUserAgent(OPERATOR_AGENT);
     try (KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(config).build()) {
-      LogPipelineOperator operator = LogPipelineOperator.start(operatorClient, inMemorySearch(),
+      LogPipelineOperator operator = LogPipelineOperator.start(operatorClient, io.logpipeline.operator.elastic.InMemorySearch.clients(),
           options.withRetry(Duration.ofMillis(200), Duration.ofSeconds(1))
               .withReferenceRecheck(Duration.ofSeconds(1)));
       try {
@@ -309,29 +309,5 @@ class OperatorRequestsTest {
 
   private static ClusterRole clusterRole(String name) {
     return client.rbac().clusterRoles().withName("logpipeline:" + NS + ":" + name + ":filebeat").get();
-  }
-
-  /** Elasticsearch is not what this test is about: templates kept in memory. */
-  private static SearchClients inMemorySearch() {
-    Map<String, ObjectNode> templates = new ConcurrentHashMap<>();
-    return new SearchClients(connection -> new SearchClient() {
-      @Override
-      public Optional<ObjectNode> getIndexTemplate(String name) {
-        return Optional.ofNullable(templates.get(name)).map(ObjectNode::deepCopy);
-      }
-
-      @Override
-      public void putIndexTemplate(String name, ObjectNode body) {
-        templates.put(name, body.deepCopy());
-      }
-
-      @Override
-      public boolean deleteIndexTemplate(String name) {
-        return templates.remove(name) != null;
-      }
-
-      @Override
-      public void close() {}
-    });
   }
 }
