@@ -14,6 +14,9 @@ import io.logpipeline.operator.model.BufferModel;
 import io.logpipeline.operator.model.KafkaSecurity;
 import io.logpipeline.operator.model.Pipeline;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +31,8 @@ import java.util.Optional;
  */
 public class ExternalTopicDependent implements DependentResource<TopicDescription, LogPipeline>,
     Deleter<LogPipeline> {
+
+  private static final Logger log = LoggerFactory.getLogger(ExternalTopicDependent.class);
 
   @Override
   public Class<TopicDescription> resourceType() {
@@ -106,7 +111,16 @@ public class ExternalTopicDependent implements DependentResource<TopicDescriptio
           || IndexTemplateDependent.skipsExternalCleanup(primary)) {
         return;
       }
-      admin(p, primary, context).deleteTopic(p.topicName());
+      KafkaAdmin admin;
+      try {
+        admin = admin(p, primary, context);
+      } catch (StageException e) {
+        // Without its credentials the operator cannot have made the topic either, unless they
+        // were deleted since: waiting for Secrets that may never come back would block deletion.
+        log.warn("topic {} is left in Kafka: {}", p.topicName(), e.getMessage());
+        return;
+      }
+      admin.deleteTopic(p.topicName());
     } catch (KafkaAdminException e) {
       throw new StageException(e.reason().name(), e.getMessage(), e);
     } finally {

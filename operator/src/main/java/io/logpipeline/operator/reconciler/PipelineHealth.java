@@ -260,6 +260,9 @@ public final class PipelineHealth {
     String hint = errors.of(INDEX_TEMPLATE_READY).isPresent()
         ? " (if the search cluster is gone for good, annotate the LogPipeline with "
             + LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true to finish without removing the index template)"
+        : errors.of(BUFFER_READY).isPresent() && !KafkaSecurity.strimzi(Pipeline.forCleanup(lp))
+        ? " (if the Kafka cluster is gone for good, annotate the LogPipeline with "
+            + LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true to finish without deleting the topic)"
         : "";
     conditions.add(condition(READY, false, "Deleting", "deletion waits for: "
         + String.join(", ", errors.byCondition().keySet()) + "; retrying" + hint, gen));
