@@ -14,6 +14,8 @@ import io.logpipeline.operator.model.Pipeline;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The copy of one client's Kafka credentials (and the CA) in the pipeline's namespace, which its
@@ -29,6 +31,11 @@ import java.util.Objects;
 public abstract class KafkaCredentialsDependent implements DependentResource<Secret, LogPipeline>, NameSetter {
 
   private final Role role;
+  /**
+   * Pipelines (by uid) seen without Kafka security and without a copy: not read again until
+   * they turn security on, so the many pipelines without it cost no request.
+   */
+  private final Set<String> withoutCopy = ConcurrentHashMap.newKeySet();
   /** The workflow's name for it: the workloads name it in dependsOn. */
   private String name = DependentResource.defaultNameFor(getClass());
 
@@ -54,6 +61,10 @@ public abstract class KafkaCredentialsDependent implements DependentResource<Sec
   @Override
   public ReconcileResult<Secret> reconcile(LogPipeline primary, Context<LogPipeline> context) {
     Pipeline p = PipelineContext.pipeline(context);
+    String uid = primary.getMetadata().getUid();
+    if (!KafkaSecurity.needsSecret(p) && withoutCopy.contains(uid)) {
+      return ReconcileResult.noOperation(null);
+    }
     KafkaObservations observed = PipelineContext.kafka(context);
     KubernetesClient client = context.getClient();
     var secrets = client.secrets().inNamespace(p.namespace());
@@ -66,8 +77,10 @@ public abstract class KafkaCredentialsDependent implements DependentResource<Sec
       if (ours) {
         secrets.resource(existing).delete();
       }
+      withoutCopy.add(uid);
       return ReconcileResult.noOperation(null);
     }
+    withoutCopy.remove(uid);
     if (existing != null && !ours) {
       throw new StageException("Conflict", "Secret " + p.namespace() + "/" + secretName + " exists and"
           + " was not made by this LogPipeline; delete or rename it");
