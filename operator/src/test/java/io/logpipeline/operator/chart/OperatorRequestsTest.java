@@ -21,6 +21,7 @@ import io.logpipeline.operator.api.DeletionPolicy;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineSpec;
 import io.logpipeline.operator.elastic.SearchClient;
+import io.logpipeline.operator.elastic.InMemoryTemplates;
 import io.logpipeline.operator.elastic.SearchClients;
 import io.logpipeline.operator.reconciler.LogPipelineOperator;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
