@@ -36,11 +36,13 @@ namespaces.
 - apiGroups: ["apps"]
   resources: ["daemonsets", "deployments"]
   verbs: ["list", "watch", "create", "update"]
-# The Secrets a LogPipeline names (Elasticsearch credentials, CA), read by name to check them
-# and to reach Elasticsearch for the index template; never listed or watched.
+# The Secrets a LogPipeline names (Elasticsearch and external Kafka credentials, CAs), read by
+# name to check them and to reach Elasticsearch and Kafka; and the pipeline's copies of its Kafka
+# credentials (<name>-kafka-shipper, <name>-kafka-indexer), written where its pods run and
+# deleted when Kafka security is turned off. Never listed or watched.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get"]
+  verbs: ["get", "create", "update", "delete"]
 # Warning Events on LogPipelines (core/v1, created once each, never patched).
 - apiGroups: [""]
   resources: ["events"]
@@ -74,6 +76,12 @@ that live in the Kafka cluster's namespace, which may be any namespace.
 - apiGroups: ["kafka.strimzi.io"]
   resources: ["kafkatopics"]
   verbs: ["list", "watch", "create", "update", "delete"]
+# Each pipeline's two Strimzi KafkaUsers (authentication with a Strimzi cluster), in the Kafka
+# cluster's namespace: watched in all namespaces, created, put back, deleted by the finalizer or
+# when authentication is turned off.
+- apiGroups: ["kafka.strimzi.io"]
+  resources: ["kafkausers"]
+  verbs: ["list", "watch", "create", "update", "delete"]
 # The Strimzi Kafka a pipeline names must exist before anything is written: read by name.
 - apiGroups: ["kafka.strimzi.io"]
   resources: ["kafkas"]
@@ -82,6 +90,17 @@ that live in the Kafka cluster's namespace, which may be any namespace.
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
   resourceNames: ["kafkas.kafka.strimzi.io"]
+  verbs: ["get"]
+{{- end }}
+
+{{/*
+In the Strimzi Kafka clusters' namespaces (kafkaNamespaces): the Secrets Strimzi writes there,
+each KafkaUser's credentials and the cluster CA, read by name to copy them where the pods run.
+Watching every namespace, the namespaced rules above already allow it.
+*/}}
+{{- define "logpipeline-operator.rules.kafkaNamespace" -}}
+- apiGroups: [""]
+  resources: ["secrets"]
   verbs: ["get"]
 {{- end }}
 

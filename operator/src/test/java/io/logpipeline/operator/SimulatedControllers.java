@@ -14,6 +14,7 @@ import io.logpipeline.operator.api.LogPipeline;
 import io.strimzi.api.kafka.model.common.ConditionBuilder;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.topic.KafkaTopicStatusBuilder;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
  * The controllers a real cluster runs and the mock API server lacks, driven by watches like the
  * real ones: kubelet and the DaemonSet controller (every Filebeat pod ready on {@code nodes}
  * nodes), the Deployment controller (every Logstash replica ready), Strimzi's Topic Operator
- * (every KafkaTopic Ready) and the garbage collector (objects owned by a deleted LogPipeline go).
+ * (every KafkaTopic Ready), its User Operator ({@link SimulatedUserOperator}) and the garbage collector (objects owned by a deleted LogPipeline go).
  *
  * <p>Each reacts only to objects whose status is not yet what it would report, so it writes once
  * per change of the operator's, as the real controllers do. Its writes go through its own client,
@@ -70,6 +71,8 @@ public final class SimulatedControllers implements AutoCloseable {
         onChange(c::deploymentReady));
     c.watch(client.resources(KafkaTopic.class).inAnyNamespace().withLabel(MANAGED_BY, OPERATOR),
         onChange(c::topicReady));
+    c.watch(client.resources(KafkaUser.class).inAnyNamespace().withLabel(MANAGED_BY, OPERATOR),
+        onChange(user -> SimulatedUserOperator.userReady(client, user)));
     c.watch(client.resources(LogPipeline.class).inAnyNamespace(), new ResourceEventHandler<>() {
       @Override
       public void onAdd(LogPipeline lp) {}
@@ -182,7 +185,8 @@ public final class SimulatedControllers implements AutoCloseable {
             client.serviceAccounts().inNamespace(namespace).list().getItems(),
             client.apps().daemonSets().inNamespace(namespace).list().getItems(),
             client.apps().deployments().inNamespace(namespace).list().getItems(),
-            client.services().inNamespace(namespace).list().getItems())
+            client.services().inNamespace(namespace).list().getItems(),
+            client.secrets().inNamespace(namespace).list().getItems())
         .flatMap(List::stream)
         .<HasMetadata>map(o -> o)
         .filter(o -> o.getMetadata().getOwnerReferences() != null && o.getMetadata().getOwnerReferences()

@@ -74,4 +74,24 @@ public final class TestLogPipelines {
     return lp.getStatus().getConditions().stream().filter(c -> c.getType().equals(type))
         .findFirst().orElseThrow(() -> new AssertionError("no condition " + type));
   }
+
+  /**
+   * Changes a LogPipeline as a user's kubectl edit would: read, change, write; when the operator
+   * wrote the object meanwhile (409), read it again and reapply the change, as kubectl does.
+   */
+  public static LogPipeline edit(KubernetesClient client, String namespace, String name,
+      java.util.function.Consumer<LogPipeline> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(LogPipeline.class).inNamespace(namespace).withName(name).edit(lp -> {
+          change.accept(lp);
+          return lp;
+        });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
+  }
 }

@@ -3,12 +3,23 @@ package io.logpipeline.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** The Strimzi Kafka cluster and the topic that buffers this pipeline's events. */
+/**
+ * The Kafka cluster (Strimzi's, or any other through its bootstrap address), how to reach it
+ * securely, and the topic that buffers this pipeline's events.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.cluster) || has(self.bootstrapServers)",
+    message = "set cluster (a Strimzi Kafka) or bootstrapServers (any other Kafka)",
+    fieldPath = ".bootstrapServers")
+@ValidationRule(value = "!has(self.authentication) || !has(self.authentication.type) || self.authentication.type != 'tls' || has(self.tls)",
+    message = "tls authentication needs spec.kafka.tls: client certificates are only exchanged over TLS",
+    fieldPath = ".authentication.type")
+@ValidationRule(value = "has(self.cluster) == has(oldSelf.cluster)",
+    message = "cluster cannot be set or removed after creation: Strimzi and external Kafka keep the topic in different places",
+    fieldPath = ".cluster")
 // Transition rules on a field only run when it exists before and after; these catch setting or
 // removing it, which would move the topic just the same.
 @ValidationRule(value = "has(self.namespace) == has(oldSelf.namespace)",
@@ -19,11 +30,10 @@ import io.fabric8.generator.annotation.ValidationRule;
     fieldPath = ".topic.name")
 public class KafkaSpec {
 
-  /** Name of the Strimzi Kafka resource. */
-  @Required
+  /** Name of the Strimzi Kafka resource; absent for a Kafka that Strimzi does not run. */
   @Size(min = 1, max = 63)
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-  @JsonPropertyDescription("Name of the Strimzi Kafka resource (becomes the KafkaTopic's strimzi.io/cluster label).")
+  @JsonPropertyDescription("Name of the Strimzi Kafka resource (becomes the KafkaTopic's strimzi.io/cluster label). Absent: an external Kafka (Amazon MSK, Redpanda, ...) at bootstrapServers, whose topic the operator manages itself.")
   private String cluster;
 
   /** Namespace of the Kafka resource and its Topic Operator. */
@@ -36,8 +46,20 @@ public class KafkaSpec {
 
   /** Bootstrap address Filebeat and Logstash connect to. */
   @Pattern("^[A-Za-z0-9.-]+:[0-9]{1,5}(\\s*,\\s*[A-Za-z0-9.-]+:[0-9]{1,5})*$")
-  @JsonPropertyDescription("Kafka bootstrap address (host:port, comma-separated). Default: <cluster>-kafka-bootstrap.<namespace>.svc:9092.")
+  @JsonPropertyDescription("Kafka bootstrap address (host:port, comma-separated). Required for an external Kafka. Default with Strimzi: <cluster>-kafka-bootstrap.<namespace>.svc:9092, or :9093 with tls (Strimzi's plain and TLS listeners).")
   private String bootstrapServers;
+
+  /** TLS towards the brokers. */
+  @JsonPropertyDescription("TLS towards the brokers. Absent: plaintext.")
+  private KafkaTlsSpec tls;
+
+  /** Who the shipper and indexer are to Kafka. */
+  @JsonPropertyDescription("Authentication of the shipper and the indexer. Strimzi: the operator creates a KafkaUser for each, with only the ACLs it needs.")
+  private KafkaAuthenticationSpec authentication;
+
+  /** External Kafka: the operator's own credentials. */
+  @JsonPropertyDescription("External Kafka with authentication only: the Secret with the credentials the operator uses to manage the topic (same keys as authentication's Secrets).")
+  private KafkaCredentialsRef adminSecret;
 
   /** The topic. */
   @JsonPropertyDescription("The topic that buffers this pipeline's events.")
@@ -49,6 +71,12 @@ public class KafkaSpec {
   public void setNamespace(String namespace) { this.namespace = namespace; }
   public String getBootstrapServers() { return bootstrapServers; }
   public void setBootstrapServers(String bootstrapServers) { this.bootstrapServers = bootstrapServers; }
+  public KafkaTlsSpec getTls() { return tls; }
+  public void setTls(KafkaTlsSpec tls) { this.tls = tls; }
+  public KafkaAuthenticationSpec getAuthentication() { return authentication; }
+  public void setAuthentication(KafkaAuthenticationSpec authentication) { this.authentication = authentication; }
+  public KafkaCredentialsRef getAdminSecret() { return adminSecret; }
+  public void setAdminSecret(KafkaCredentialsRef adminSecret) { this.adminSecret = adminSecret; }
   public TopicSpec getTopic() { return topic; }
   public void setTopic(TopicSpec topic) { this.topic = topic; }
 }

@@ -17,9 +17,9 @@ public class LogPipelineSpec {
   @JsonPropertyDescription("The Filebeat DaemonSet that reads each node's container log files.")
   private ShipperSpec shipper = new ShipperSpec();
 
-  /** The Strimzi-managed Kafka topic that buffers events durably. */
+  /** The Kafka topic that buffers events durably. */
   @Required
-  @JsonPropertyDescription("The Strimzi-managed Kafka topic that buffers events durably between Filebeat and Logstash.")
+  @JsonPropertyDescription("The Kafka cluster (Strimzi or any other) and the topic that buffers events durably between Filebeat and Logstash.")
   private KafkaSpec kafka;
 
   /** The Logstash Deployment that parses events and writes them to the index. */

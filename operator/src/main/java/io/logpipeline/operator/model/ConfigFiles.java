@@ -22,6 +22,9 @@ public final class ConfigFiles {
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .disable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
           .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+          // Polymorphic types (Strimzi's KafkaUser authentication and ACL resources) as their
+          // "type" property, not YAML tags such as !<scram-sha-512> that kubectl cannot read.
+          .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID)
           .build())
       .enable(SerializationFeature.INDENT_OUTPUT);
 

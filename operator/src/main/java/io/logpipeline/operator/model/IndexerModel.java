@@ -124,6 +124,7 @@ public final class IndexerModel {
     // A new group starts at the oldest buffered event, not the newest: nothing is skipped.
     setting(conf, 4, "auto_offset_reset", q("earliest"));
     setting(conf, 4, "codec", "json");
+    KafkaSecurity.logstashSettings(p).forEach((key, value) -> setting(conf, 4, key, value));
     conf.append("  }\n");
   }
 
@@ -277,7 +278,7 @@ public final class IndexerModel {
           .endSecret().build());
     }
 
-    return new DeploymentBuilder()
+    Deployment deployment = new DeploymentBuilder()
         .withMetadata(p.metadata(p.indexerName(), Pipeline.COMPONENT_INDEXER, PRODUCT))
         .withNewSpec()
           .withReplicas(indexer.getReplicas())
@@ -319,6 +320,8 @@ public final class IndexerModel {
           .endTemplate()
         .endSpec()
         .build();
+    KafkaSecurity.indexerPod(p, deployment.getSpec().getTemplate(), PRODUCT);
+    return deployment;
   }
 
   public static boolean usesApiKey(CredentialsSecretRef creds) {

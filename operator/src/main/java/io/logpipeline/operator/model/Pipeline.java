@@ -180,9 +180,12 @@ public record Pipeline(
     if (spec instanceof UnreadableSpec unreadable) {
       throw new InvalidSpecException(unreadable.problems());
     }
-    if (spec.getKafka() == null || blank(spec.getKafka().getCluster())) {
-      problems.add(new SpecProblem("spec.kafka.cluster",
-          "is required: the name of the Strimzi Kafka resource that holds the topic"));
+    if (spec.getKafka() == null
+        || (blank(spec.getKafka().getCluster()) && blank(spec.getKafka().getBootstrapServers()))) {
+      problems.add(new SpecProblem(spec.getKafka() != null && spec.getKafka().getCluster() != null
+          ? "spec.kafka.cluster" : "spec.kafka.bootstrapServers",
+          "is required: set spec.kafka.cluster to the name of a Strimzi Kafka resource, or"
+              + " spec.kafka.bootstrapServers to the address of any other Kafka"));
     }
     if (spec.getElasticsearch() == null || spec.getElasticsearch().getHosts() == null
         || spec.getElasticsearch().getHosts().isEmpty()) {
@@ -197,7 +200,7 @@ public record Pipeline(
     var topic = kafka.getTopic() != null ? kafka.getTopic() : new io.logpipeline.operator.api.TopicSpec();
     String kafkaNamespace = blank(kafka.getNamespace()) ? ns : kafka.getNamespace();
     String bootstrap = blank(kafka.getBootstrapServers())
-        ? kafka.getCluster() + "-kafka-bootstrap." + kafkaNamespace + ".svc:9092"
+        ? KafkaSecurity.strimziBootstrap(kafka.getCluster(), kafkaNamespace, kafka.getTls() != null)
         : kafka.getBootstrapServers().trim();
     String topicName = blank(topic.getName()) ? defaultTopicName(ns, name) : topic.getName();
     String index = blank(spec.getElasticsearch().getIndex())
@@ -205,7 +208,10 @@ public record Pipeline(
         : spec.getElasticsearch().getIndex();
 
     problems.addAll(SpecRules.topic(topic, topicName));
-    problems.addAll(SpecRules.kafkaCluster(kafka.getCluster()));
+    if (!blank(kafka.getCluster())) {
+      problems.addAll(SpecRules.kafkaCluster(kafka.getCluster()));
+    }
+    problems.addAll(SpecRules.kafkaSecurity(kafka));
     problems.addAll(SpecRules.kafkaNamespace(blank(kafka.getNamespace()) ? null : kafka.getNamespace()));
     if (!blank(kafka.getBootstrapServers())) {
       problems.addAll(SpecRules.bootstrapServers(bootstrap));
@@ -223,6 +229,7 @@ public record Pipeline(
     }
     List<SpecProblem> warnings = new ArrayList<>();
     warnings.addAll(SpecRules.topicWarnings(topicName));
+    warnings.addAll(SpecRules.kafkaSecurityWarnings(kafka));
     warnings.addAll(SpecRules.selectorWarnings(spec.getSources()));
     warnings.addAll(SpecRules.templateWarnings(spec.getElasticsearch(), index));
     warnings.addAll(LifecycleRules.warnings(spec.getElasticsearch()));
@@ -256,8 +263,10 @@ public record Pipeline(
       }
       String index = es != null && es.getIndex() != null && INDEX.matcher(es.getIndex()).matches()
           ? es.getIndex() : defaultIndex(ns, name);
+      // External topics are deleted through the bootstrap address: keep it when it is there.
+      String bootstrap = blank(kafka.getBootstrapServers()) ? "" : kafka.getBootstrapServers().trim();
       return new Pipeline(lp, Names.labelValue(name), topicName, topicResourceName(topicName),
-          kafkaNamespace, "", 0, index, List.copyOf(hosts), List.of());
+          kafkaNamespace, bootstrap, 0, index, List.copyOf(hosts), List.of());
     }
   }
 

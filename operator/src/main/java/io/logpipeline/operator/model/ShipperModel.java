@@ -113,6 +113,7 @@ public final class ShipperModel {
     kafka.put("max_retries", 3);
     kafka.put("backoff.init", "1s");
     kafka.put("backoff.max", "60s");
+    kafka.putAll(KafkaSecurity.filebeatSettings(p));
     return kafka;
   }
 
@@ -266,7 +267,7 @@ public final class ShipperModel {
   public static DaemonSet daemonSet(Pipeline p, ConfigMap config) {
     ShipperSpec shipper = Objects.requireNonNullElseGet(p.spec().getShipper(), ShipperSpec::new);
     String configHash = ConfigFiles.hash(config.getData());
-    return new DaemonSetBuilder()
+    DaemonSet daemonSet = new DaemonSetBuilder()
         .withMetadata(p.metadata(p.shipperName(), Pipeline.COMPONENT_SHIPPER, PRODUCT))
         .withNewSpec()
           .withNewSelector().withMatchLabels(p.selectorLabels(PRODUCT)).endSelector()
@@ -318,6 +319,8 @@ public final class ShipperModel {
           .endTemplate()
         .endSpec()
         .build();
+    KafkaSecurity.shipperPod(p, daemonSet.getSpec().getTemplate(), PRODUCT);
+    return daemonSet;
   }
 
   private static Map<String, Object> ordered(Object... kv) {

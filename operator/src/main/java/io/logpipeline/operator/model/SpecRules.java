@@ -8,6 +8,10 @@ import io.logpipeline.operator.api.ElasticsearchSpec;
 import io.logpipeline.operator.api.Flavor;
 import io.logpipeline.operator.api.IndexerSpec;
 import io.logpipeline.operator.api.ShipperSpec;
+import io.logpipeline.operator.api.KafkaAuthenticationSpec;
+import io.logpipeline.operator.api.KafkaAuthenticationType;
+import io.logpipeline.operator.api.KafkaCredentialsRef;
+import io.logpipeline.operator.api.KafkaSpec;
 import io.logpipeline.operator.api.SourcesSpec;
 import io.logpipeline.operator.api.TopicSpec;
 import io.logpipeline.operator.logstash.LogstashParser;
@@ -111,6 +115,73 @@ final class SpecRules {
     }
     return List.of(new SpecProblem("spec.kafka.bootstrapServers", "'" + excerpt(bootstrap)
         + "' is not a bootstrap address: use host:port, comma-separated for several"));
+  }
+
+  /**
+   * TLS and authentication: what each Kafka mode needs and refuses. Strimzi makes the users and
+   * their Secrets, so naming Secrets there is a mistake; any other Kafka needs them named.
+   */
+  static List<SpecProblem> kafkaSecurity(KafkaSpec kafka) {
+    List<SpecProblem> problems = new ArrayList<>();
+    boolean strimzi = kafka.getCluster() != null && !kafka.getCluster().isBlank();
+    KafkaAuthenticationSpec auth = kafka.getAuthentication();
+    KafkaAuthenticationType type = auth == null || auth.getType() == null
+        ? KafkaAuthenticationType.NONE : auth.getType();
+    String base = "spec.kafka.authentication";
+    if (type == KafkaAuthenticationType.AWS_MSK_IAM) {
+      problems.add(new SpecProblem(base + ".type", "aws-msk-iam cannot be used: Logstash could"
+          + " (AWS_MSK_IAM, kafka integration 11.6.1+), but the shipper, Filebeat, offers only the"
+          + " SASL mechanisms PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 and could not connect; turn on"
+          + " SASL/SCRAM (scram-sha-512) or TLS client authentication (tls) on the MSK cluster"));
+      return problems;
+    }
+    if (type == KafkaAuthenticationType.TLS && kafka.getTls() == null) {
+      problems.add(new SpecProblem(base + ".type", "tls authentication needs spec.kafka.tls:"
+          + " client certificates are only exchanged over TLS"));
+    }
+    if (kafka.getTls() != null && kafka.getTls().getCaSecret() != null
+        && (kafka.getTls().getCaSecret().getName() == null || kafka.getTls().getCaSecret().getName().isBlank())) {
+      problems.add(new SpecProblem("spec.kafka.tls.caSecret.name", "is required: the Secret with the CA certificate"));
+    }
+    if (strimzi) {
+      if (auth != null && auth.getShipperSecret() != null) {
+        problems.add(new SpecProblem(base + ".shipperSecret", "is for an external Kafka: with"
+            + " Strimzi the operator creates the shipper's KafkaUser and its Secret; remove it"));
+      }
+      if (auth != null && auth.getIndexerSecret() != null) {
+        problems.add(new SpecProblem(base + ".indexerSecret", "is for an external Kafka: with"
+            + " Strimzi the operator creates the indexer's KafkaUser and its Secret; remove it"));
+      }
+      if (kafka.getAdminSecret() != null) {
+        problems.add(new SpecProblem("spec.kafka.adminSecret", "is for an external Kafka: with"
+            + " Strimzi the Topic Operator manages the topic; remove it"));
+      }
+      return problems;
+    }
+    if (type != KafkaAuthenticationType.NONE) {
+      credentials(problems, base + ".shipperSecret", auth.getShipperSecret(), "the shipper's (Filebeat's)");
+      credentials(problems, base + ".indexerSecret", auth.getIndexerSecret(), "the indexer's (Logstash's)");
+      credentials(problems, "spec.kafka.adminSecret", kafka.getAdminSecret(), "the operator's (to manage the topic)");
+    }
+    return problems;
+  }
+
+  private static void credentials(List<SpecProblem> problems, String field, KafkaCredentialsRef ref, String whose) {
+    if (ref == null || ref.getName() == null || ref.getName().isBlank()) {
+      problems.add(new SpecProblem(field + (ref == null ? "" : ".name"), "is required with an"
+          + " external Kafka and authentication: the Secret in this namespace with " + whose
+          + " credentials"));
+    }
+  }
+
+  /** SCRAM over plaintext: legal (Strimzi's plain listener allows it), but the logs travel in clear. */
+  static List<SpecProblem> kafkaSecurityWarnings(KafkaSpec kafka) {
+    var auth = kafka.getAuthentication();
+    if (auth != null && auth.getType() == KafkaAuthenticationType.SCRAM_SHA_512 && kafka.getTls() == null) {
+      return List.of(new SpecProblem("spec.kafka.tls", "is not set: with scram-sha-512 over"
+          + " plaintext the password is not sent, but every log line crosses the network unencrypted"));
+    }
+    return List.of();
   }
 
   /** Checks the hosts and adds the valid ones to {@code parsed}. */

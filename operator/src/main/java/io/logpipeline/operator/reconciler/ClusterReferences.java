@@ -5,8 +5,11 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.logpipeline.operator.api.CredentialsSecretRef;
+import io.logpipeline.operator.api.KafkaAuthenticationType;
+import io.logpipeline.operator.api.KafkaCredentialsRef;
 import io.logpipeline.operator.api.SecretKeySpec;
 import io.logpipeline.operator.model.IndexerModel;
+import io.logpipeline.operator.model.KafkaSecurity;
 import io.logpipeline.operator.model.Pipeline;
 import io.logpipeline.operator.model.SpecProblem;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -68,13 +71,50 @@ final class ClusterReferences {
       secret(client, p, ca.getName(), "spec.elasticsearch.tls.caSecret.name", problems)
           .ifPresent(secret -> key(secret, ca.getKey(), "spec.elasticsearch.tls.caSecret.key", problems));
     }
-    kafkaCluster(client, p).ifPresent(problems::add);
+    if (KafkaSecurity.strimzi(p)) {
+      kafkaCluster(client, p).ifPresent(problems::add);
+    } else {
+      externalKafkaSecrets(client, p, problems);
+    }
     existingTopic.map(t -> t.getSpec() == null ? null : t.getSpec().getPartitions())
         .filter(existing -> existing > partitions(p))
         .ifPresent(existing -> problems.add(new SpecProblem("spec.kafka.topic.partitions",
             "is " + partitions(p) + " but topic " + p.topicName() + " already has " + existing
                 + " partitions, and Kafka cannot remove partitions: use " + existing + " or more")));
     return problems;
+  }
+
+  /**
+   * The Secrets an external Kafka's spec names, in the pipeline's namespace: the CA, and each
+   * client's and the operator's credentials with the keys the authentication type reads.
+   */
+  private static void externalKafkaSecrets(KubernetesClient client, Pipeline p, List<SpecProblem> problems) {
+    var kafka = p.spec().getKafka();
+    if (kafka.getTls() != null && kafka.getTls().getCaSecret() != null) {
+      SecretKeySpec ca = kafka.getTls().getCaSecret();
+      secret(client, p, ca.getName(), "spec.kafka.tls.caSecret.name", problems)
+          .ifPresent(secret -> key(secret, KafkaSecurity.caSecretKey(p), "spec.kafka.tls.caSecret.key", problems));
+    }
+    KafkaAuthenticationType type = KafkaSecurity.authentication(p);
+    if (type == KafkaAuthenticationType.NONE) {
+      return;
+    }
+    credentials(client, p, kafka.getAuthentication().getShipperSecret(), "spec.kafka.authentication.shipperSecret", type, problems);
+    credentials(client, p, kafka.getAuthentication().getIndexerSecret(), "spec.kafka.authentication.indexerSecret", type, problems);
+    credentials(client, p, kafka.getAdminSecret(), "spec.kafka.adminSecret", type, problems);
+  }
+
+  private static void credentials(KubernetesClient client, Pipeline p, KafkaCredentialsRef ref, String base,
+      KafkaAuthenticationType type, List<SpecProblem> problems) {
+    secret(client, p, ref.getName(), base + ".name", problems).ifPresent(secret -> {
+      if (type == KafkaAuthenticationType.SCRAM_SHA_512) {
+        key(secret, ref.getUsernameKey(), base + ".usernameKey", problems);
+        key(secret, ref.getPasswordKey(), base + ".passwordKey", problems);
+      } else {
+        key(secret, ref.getCertificateKey(), base + ".certificateKey", problems);
+        key(secret, ref.getKeyKey(), base + ".keyKey", problems);
+      }
+    });
   }
 
   private static int partitions(Pipeline p) {

@@ -7,7 +7,10 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDNoGCKuber
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.logpipeline.operator.api.DeletionPolicy;
 import io.logpipeline.operator.api.LogPipeline;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.logpipeline.operator.model.BufferModel;
+import io.logpipeline.operator.model.KafkaSecurity;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 
 /**
@@ -26,6 +29,15 @@ public class KafkaTopicDependent extends CRUDNoGCKubernetesDependentResource<Kaf
   @Override
   protected KafkaTopic desired(LogPipeline primary, Context<LogPipeline> context) {
     return BufferModel.kafkaTopic(PipelineContext.pipeline(context));
+  }
+
+  /** Strimzi's KafkaTopic exists only with a Strimzi cluster; an external topic is another dependent's. */
+  public static final class StrimziCluster implements Condition<KafkaTopic, LogPipeline> {
+    @Override
+    public boolean isMet(DependentResource<KafkaTopic, LogPipeline> dependentResource,
+        LogPipeline primary, Context<LogPipeline> context) {
+      return KafkaSecurity.strimzi(PipelineContext.pipeline(context));
+    }
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.elastic.SearchClients;
+import io.logpipeline.operator.kafka.KafkaClients;
 import io.logpipeline.operator.runtime.MdcExecutorService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -162,6 +163,7 @@ public final class LogPipelineOperator implements AutoCloseable {
 
   private final Operator operator;
   private final SearchClients searchClients;
+  private final KafkaClients kafkaClients;
   private final RegisteredController<LogPipeline> controller;
   private final KubernetesClient client;
   private final LeaderElection leaderElection;
@@ -171,11 +173,12 @@ public final class LogPipelineOperator implements AutoCloseable {
   private final AtomicBoolean shutDown = new AtomicBoolean();
   private boolean starting;
 
-  private LogPipelineOperator(Operator operator, SearchClients searchClients,
+  private LogPipelineOperator(Operator operator, SearchClients searchClients, KafkaClients kafkaClients,
       RegisteredController<LogPipeline> controller, KubernetesClient client,
       LeaderElection leaderElection, AtomicBoolean leading, AtomicBoolean closing) {
     this.operator = operator;
     this.searchClients = searchClients;
+    this.kafkaClients = kafkaClients;
     this.controller = controller;
     this.client = client;
     this.leaderElection = leaderElection;
@@ -189,7 +192,13 @@ public final class LogPipelineOperator implements AutoCloseable {
    */
   public static LogPipelineOperator start(
       KubernetesClient client, SearchClients searchClients, Options options) {
-    LogPipelineOperator operator = create(client, searchClients, options);
+    return start(client, searchClients, KafkaClients.kafka(), options);
+  }
+
+  /** As {@link #start(KubernetesClient, SearchClients, Options)}, with these Kafka clients. */
+  public static LogPipelineOperator start(KubernetesClient client, SearchClients searchClients,
+      KafkaClients kafkaClients, Options options) {
+    LogPipelineOperator operator = create(client, searchClients, kafkaClients, options);
     operator.startAndAwaitSync();
     return operator;
   }
@@ -200,6 +209,12 @@ public final class LogPipelineOperator implements AutoCloseable {
    */
   public static LogPipelineOperator create(
       KubernetesClient client, SearchClients searchClients, Options options) {
+    return create(client, searchClients, KafkaClients.kafka(), options);
+  }
+
+  /** As {@link #create(KubernetesClient, SearchClients, Options)}, with these Kafka clients. */
+  public static LogPipelineOperator create(KubernetesClient client, SearchClients searchClients,
+      KafkaClients kafkaClients, Options options) {
     AtomicBoolean leading = new AtomicBoolean(options.leaderElection() == null);
     AtomicBoolean closing = new AtomicBoolean(false);
     LeaderElection election = options.leaderElection();
@@ -253,7 +268,7 @@ public final class LogPipelineOperator implements AutoCloseable {
             .build());
       }
     });
-    var reconciler = new LogPipelineReconciler(searchClients, Clock.systemUTC(),
+    var reconciler = new LogPipelineReconciler(searchClients, kafkaClients, Clock.systemUTC(),
         options.templateRecheck(), options.referenceRecheck(), closing::get);
     RegisteredController<LogPipeline> controller = operator.register(reconciler, c -> {
       if (options.namespaces().isEmpty()) {
@@ -267,7 +282,8 @@ public final class LogPipelineOperator implements AutoCloseable {
           .setIntervalMultiplier(2)
           .setMaxInterval(options.retryMax().toMillis()));
     });
-    return new LogPipelineOperator(operator, searchClients, controller, client, election, leading, closing);
+    return new LogPipelineOperator(operator, searchClients, kafkaClients, controller, client, election,
+        leading, closing);
   }
 
   /**
@@ -368,6 +384,7 @@ public final class LogPipelineOperator implements AutoCloseable {
     }
     leading.set(false);
     searchClients.close();
+    kafkaClients.close();
   }
 
   /** What client-go does with ReleaseOnCancel, which JOSDK does not turn on. */

@@ -22,10 +22,13 @@ import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
 import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.elastic.SearchClients;
+import io.logpipeline.operator.kafka.KafkaClients;
+import io.logpipeline.operator.model.KafkaSecurity;
 import io.logpipeline.operator.model.InvalidSpecException;
 import io.logpipeline.operator.model.Pipeline;
 import io.logpipeline.operator.runtime.Failures;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,13 +56,22 @@ import java.util.stream.Collectors;
     @Dependent(name = "filebeat-clusterrole", type = FilebeatClusterRoleDependent.class),
     @Dependent(name = "filebeat-clusterrolebinding", type = FilebeatClusterRoleBindingDependent.class,
         dependsOn = {"filebeat-clusterrole", "filebeat-serviceaccount"}),
+    @Dependent(name = "filebeat-kafka-credentials", type = ShipperKafkaCredentialsDependent.class),
     @Dependent(name = "filebeat", type = FilebeatDaemonSetDependent.class,
-        dependsOn = {"filebeat-config", "filebeat-clusterrolebinding"}),
+        dependsOn = {"filebeat-config", "filebeat-clusterrolebinding", "filebeat-kafka-credentials"}),
     // buffer
-    @Dependent(name = "kafka-topic", type = KafkaTopicDependent.class),
+    @Dependent(name = "kafka-topic", type = KafkaTopicDependent.class,
+        reconcilePrecondition = KafkaTopicDependent.StrimziCluster.class),
+    @Dependent(type = ExternalTopicDependent.class),
+    @Dependent(name = "kafka-user-shipper", type = ShipperKafkaUserDependent.class,
+        reconcilePrecondition = KafkaUserDependent.Enabled.class),
+    @Dependent(name = "kafka-user-indexer", type = IndexerKafkaUserDependent.class,
+        reconcilePrecondition = KafkaUserDependent.Enabled.class),
     // indexer
     @Dependent(name = "logstash-config", type = LogstashConfigMapDependent.class),
-    @Dependent(name = "logstash", type = LogstashDeploymentDependent.class, dependsOn = "logstash-config"),
+    @Dependent(name = "logstash-kafka-credentials", type = IndexerKafkaCredentialsDependent.class),
+    @Dependent(name = "logstash", type = LogstashDeploymentDependent.class,
+        dependsOn = {"logstash-config", "logstash-kafka-credentials"}),
     @Dependent(name = "logstash-service", type = LogstashServiceDependent.class),
     // index template
     @Dependent(type = IndexTemplateDependent.class),
@@ -71,9 +83,12 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
   public static final String NAME = "logpipeline";
   /** Progress of a Progressing pipeline is written at most this often. */
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+  /** How often the sources of copied Kafka credentials are read again. */
+  static final Duration CREDENTIALS_RECHECK = Duration.ofMinutes(2);
   private static final Logger log = LoggerFactory.getLogger(LogPipelineReconciler.class);
 
   private final SearchClients searchClients;
+  private final KafkaClients kafkaClients;
   private final Clock clock;
   private final Duration templateRecheck;
   private final Duration referenceRecheck;
@@ -90,7 +105,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
    */
   public LogPipelineReconciler(SearchClients searchClients, Clock clock, Duration templateRecheck,
       Duration referenceRecheck) {
-    this(searchClients, clock, templateRecheck, referenceRecheck, () -> false);
+    this(searchClients, KafkaClients.kafka(), clock, templateRecheck, referenceRecheck, () -> false);
   }
 
   /**
@@ -99,10 +114,11 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
    *     from the caches: it would try to create what exists and report a healthy pipeline as
    *     Degraded. Such a reconcile writes nothing; the next operator reconciles it again.
    */
-  public LogPipelineReconciler(SearchClients searchClients, Clock clock, Duration templateRecheck,
-      Duration referenceRecheck, BooleanSupplier stopping) {
+  public LogPipelineReconciler(SearchClients searchClients, KafkaClients kafkaClients, Clock clock,
+      Duration templateRecheck, Duration referenceRecheck, BooleanSupplier stopping) {
     this.stopping = stopping;
     this.searchClients = searchClients;
+    this.kafkaClients = kafkaClients;
     this.clock = clock;
     this.templateRecheck = templateRecheck;
     this.referenceRecheck = referenceRecheck;
@@ -138,13 +154,16 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       return statusUpdate(lp, PipelineHealth.invalid(lp, "MissingReference", missing, childrenExist, now),
           context).rescheduleAfter(referenceRecheck);
     }
-    PipelineContext.put(context, pipeline, searchClients);
+    PipelineContext.put(context, pipeline, searchClients, kafkaClients);
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     var errors = stageErrors(result.getErroredDependents());
+    var kafka = PipelineContext.kafka(context);
     var observed = new PipelineHealth.Observed(
         context.getSecondaryResource(DaemonSet.class).orElse(null),
         context.getSecondaryResource(KafkaTopic.class).orElse(null),
-        context.getSecondaryResource(Deployment.class).orElse(null));
+        context.getSecondaryResource(Deployment.class).orElse(null),
+        context.getSecondaryResourcesAsStream(KafkaUser.class).toList(),
+        kafka.waiting(), kafka.externalTopic().orElse(null));
     LogPipelineStatus status = PipelineHealth.provisioned(lp, pipeline, observed, errors, now);
     if (!errors.byCondition().isEmpty()) {
       // The status goes out through updateErrorStatus, and JOSDK retries with backoff.
@@ -154,7 +173,11 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     if (deferred.isPresent()) {
       return UpdateControl.<LogPipeline>noUpdate().rescheduleAfter(deferred.get());
     }
-    return statusUpdate(lp, status, context).rescheduleAfter(templateRecheck);
+    // Secrets are not watched: a pipeline with Kafka credentials looks at their sources again
+    // soon, so that a password or CA rotated by Strimzi reaches the copies and the pods.
+    Duration recheck = KafkaSecurity.needsSecret(pipeline) && CREDENTIALS_RECHECK.compareTo(templateRecheck) < 0
+        ? CREDENTIALS_RECHECK : templateRecheck;
+    return statusUpdate(lp, status, context).rescheduleAfter(recheck);
   }
 
   @Override
@@ -200,7 +223,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       return DeleteControl.noFinalizerRemoval();
     }
     Pipeline pipeline = Pipeline.forCleanup(lp);
-    PipelineContext.put(context, pipeline, searchClients);
+    PipelineContext.put(context, pipeline, searchClients, kafkaClients);
     var result = context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     if (result.erroredDependentsExist()) {
       // Keep the finalizer: JOSDK retries the cleanup with backoff until everything is gone.
@@ -354,7 +377,8 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     if (dependent instanceof IndexTemplateDependent) {
       return PipelineHealth.INDEX_TEMPLATE_READY;
     }
-    if (dependent instanceof KafkaTopicDependent) {
+    if (dependent instanceof KafkaTopicDependent || dependent instanceof ExternalTopicDependent
+        || dependent instanceof KafkaUserDependent || dependent instanceof KafkaCredentialsDependent) {
       return PipelineHealth.BUFFER_READY;
     }
     if (dependent.getClass().getSimpleName().startsWith("Logstash")) {

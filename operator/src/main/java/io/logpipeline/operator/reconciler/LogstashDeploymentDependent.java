@@ -6,6 +6,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.logpipeline.operator.api.LogPipeline;
+import io.logpipeline.operator.model.KafkaSecurity;
+import io.logpipeline.operator.model.KafkaSecurity.Role;
 import io.logpipeline.operator.model.IndexerModel;
 
 /** The Logstash Deployment. */
@@ -18,6 +20,10 @@ public class LogstashDeploymentDependent extends CRUDKubernetesDependentResource
 
   @Override
   protected Deployment desired(LogPipeline primary, Context<LogPipeline> context) {
-    return IndexerModel.deployment(PipelineContext.pipeline(context));
+    Deployment desired = IndexerModel.deployment(PipelineContext.pipeline(context));
+    // After the credentials dependent (dependsOn): the version of the copy it just wrote.
+    KafkaSecurity.secretVersion(desired.getSpec().getTemplate(),
+        PipelineContext.kafka(context).secretVersion(Role.INDEXER));
+    return desired;
   }
 }

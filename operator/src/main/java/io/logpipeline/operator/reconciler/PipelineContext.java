@@ -3,20 +3,25 @@ package io.logpipeline.operator.reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.elastic.SearchClients;
+import io.logpipeline.operator.kafka.KafkaClients;
 import io.logpipeline.operator.model.Pipeline;
 
 /**
  * What the reconciler hands its dependents for one reconcile: the validated pipeline (resolved
- * once, so every dependent builds from the same value) and the search clients.
+ * once, so every dependent builds from the same value), the search and Kafka clients, and where
+ * the Kafka dependents leave what they observed.
  */
 final class PipelineContext {
 
   private PipelineContext() {}
 
-  static void put(Context<LogPipeline> context, Pipeline pipeline, SearchClients clients) {
+  static void put(Context<LogPipeline> context, Pipeline pipeline, SearchClients clients,
+      KafkaClients kafkaClients) {
     var workflowContext = context.managedWorkflowAndDependentResourceContext();
     workflowContext.put(Pipeline.class, pipeline);
     workflowContext.put(SearchClients.class, clients);
+    workflowContext.put(KafkaClients.class, kafkaClients);
+    workflowContext.put(KafkaObservations.class, new KafkaObservations());
   }
 
   static Pipeline pipeline(Context<LogPipeline> context) {
@@ -27,5 +32,15 @@ final class PipelineContext {
   static SearchClients searchClients(Context<LogPipeline> context) {
     return context.managedWorkflowAndDependentResourceContext()
         .getMandatory(SearchClients.class, SearchClients.class);
+  }
+
+  static KafkaClients kafkaClients(Context<LogPipeline> context) {
+    return context.managedWorkflowAndDependentResourceContext()
+        .getMandatory(KafkaClients.class, KafkaClients.class);
+  }
+
+  static KafkaObservations kafka(Context<LogPipeline> context) {
+    return context.managedWorkflowAndDependentResourceContext()
+        .getMandatory(KafkaObservations.class, KafkaObservations.class);
   }
 }

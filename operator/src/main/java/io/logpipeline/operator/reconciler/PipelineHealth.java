@@ -9,7 +9,12 @@ import io.logpipeline.operator.api.LogPipelineStatus;
 import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.model.Pipeline;
 import io.logpipeline.operator.model.SpecProblem;
+import io.logpipeline.operator.kafka.TopicDescription;
+import io.logpipeline.operator.model.KafkaSecurity;
+import io.logpipeline.operator.model.KafkaSecurity.Role;
+import io.logpipeline.operator.model.KafkaUserModel;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -43,8 +48,20 @@ public final class PipelineHealth {
     }
   }
 
-  /** What a reconcile saw of the children; nulls for the ones that do not exist (yet). */
-  public record Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment) {}
+  /**
+   * What a reconcile saw of the children; nulls for the ones that do not exist (yet).
+   *
+   * @param kafkaUsers the pipeline's Strimzi KafkaUsers that exist
+   * @param credentialsWaiting per client, what its copied Kafka credentials still wait for
+   * @param externalTopic the topic of an external Kafka, as the operator left it
+   */
+  public record Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment,
+      List<KafkaUser> kafkaUsers, Map<Role, String> credentialsWaiting, TopicDescription externalTopic) {
+
+    public Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment) {
+      this(daemonSet, topic, deployment, List.of(), Map.of(), null);
+    }
+  }
 
   private PipelineHealth() {}
 
@@ -89,30 +106,8 @@ public final class PipelineHealth {
     // Buffer
     int partitions = p.spec().getKafka().getTopic() == null ? 6 : p.spec().getKafka().getTopic().getPartitions();
     status.setBuffer(new LogPipelineStatus.BufferStatus(p.topicName(), partitions));
-    conditions.add(errors.of(BUFFER_READY).map(e -> failed(BUFFER_READY, e, gen)).orElseGet(() -> {
-      if (seen.topic() == null) {
-        return condition(BUFFER_READY, false, "Creating", "KafkaTopic is being created", gen);
-      }
-      Optional<Condition> strimzi = seen.topic().getStatus() == null
-          || seen.topic().getStatus().getConditions() == null
-          ? Optional.empty()
-          : seen.topic().getStatus().getConditions().stream()
-              .filter(c -> READY.equals(c.getType())).findFirst()
-              .map(c -> new ConditionBuilder().withType(c.getType()).withStatus(c.getStatus())
-                  .withReason(c.getReason()).withMessage(c.getMessage()).build());
-      if (strimzi.isEmpty()) {
-        return condition(BUFFER_READY, false, "WaitingForStrimzi", "topic " + p.topicName()
-            + " not yet reconciled by the Strimzi Topic Operator of Kafka cluster "
-            + p.spec().getKafka().getCluster() + " in namespace " + p.kafkaNamespace(), gen);
-      }
-      if ("True".equals(strimzi.get().getStatus())) {
-        return condition(BUFFER_READY, true, "Ready", "topic " + p.topicName() + " Ready in Strimzi", gen);
-      }
-      return condition(BUFFER_READY, false,
-          Objects.requireNonNullElse(strimzi.get().getReason(), "TopicNotReady"),
-          "Strimzi reports topic " + p.topicName() + " not ready: "
-              + Objects.requireNonNullElse(strimzi.get().getMessage(), "no message"), gen);
-    }));
+    conditions.add(errors.of(BUFFER_READY).map(e -> failed(BUFFER_READY, e, gen))
+        .orElseGet(() -> buffer(p, seen, gen)));
 
     // Indexer
     int replicas = p.spec().getIndexer() == null ? 2 : p.spec().getIndexer().getReplicas();
@@ -167,6 +162,80 @@ public final class PipelineHealth {
     return finish(lp, status, conditions, phase, now);
   }
 
+  /**
+   * BufferReady: the topic (Strimzi's KafkaTopic Ready, or the external topic as the operator
+   * made it), then the KafkaUsers Strimzi's User Operator makes Ready, then the copies of their
+   * credentials. The first that is not there yet says what the buffer waits for.
+   */
+  private static Condition buffer(Pipeline p, Observed seen, long gen) {
+    String topicMessage;
+    if (!KafkaSecurity.strimzi(p)) {
+      if (seen.externalTopic() == null) {
+        return condition(BUFFER_READY, false, "Creating", "topic " + p.topicName() + " is being created", gen);
+      }
+      topicMessage = "topic " + p.topicName() + ": " + seen.externalTopic().partitions()
+          + " partitions, replication factor " + seen.externalTopic().replicationFactor();
+    } else {
+      if (seen.topic() == null) {
+        return condition(BUFFER_READY, false, "Creating", "KafkaTopic is being created", gen);
+      }
+      Optional<Condition> strimzi = readyCondition(seen.topic().getStatus() == null
+          ? null : seen.topic().getStatus().getConditions());
+      if (strimzi.isEmpty()) {
+        return condition(BUFFER_READY, false, "WaitingForStrimzi", "topic " + p.topicName()
+            + " not yet reconciled by the Strimzi Topic Operator of Kafka cluster "
+            + p.spec().getKafka().getCluster() + " in namespace " + p.kafkaNamespace(), gen);
+      }
+      if (!"True".equals(strimzi.get().getStatus())) {
+        return condition(BUFFER_READY, false,
+            Objects.requireNonNullElse(strimzi.get().getReason(), "TopicNotReady"),
+            "Strimzi reports topic " + p.topicName() + " not ready: "
+                + Objects.requireNonNullElse(strimzi.get().getMessage(), "no message"), gen);
+      }
+      topicMessage = "topic " + p.topicName() + " Ready in Strimzi";
+    }
+    if (KafkaUserModel.enabled(p)) {
+      for (Role role : Role.values()) {
+        String name = KafkaSecurity.userName(p, role);
+        Optional<KafkaUser> user = seen.kafkaUsers().stream()
+            .filter(u -> name.equals(u.getMetadata().getName())).findFirst();
+        if (user.isEmpty()) {
+          return condition(BUFFER_READY, false, "Creating", "KafkaUser " + name + " is being created", gen);
+        }
+        Optional<Condition> ready = readyCondition(user.get().getStatus() == null
+            ? null : user.get().getStatus().getConditions());
+        if (ready.isEmpty()) {
+          return condition(BUFFER_READY, false, "WaitingForStrimzi", "KafkaUser " + name
+              + " not yet reconciled by Strimzi's User Operator of Kafka cluster "
+              + p.spec().getKafka().getCluster() + " in namespace " + p.kafkaNamespace()
+              + " (it runs only when the Kafka resource has entityOperator.userOperator)", gen);
+        }
+        if (!"True".equals(ready.get().getStatus())) {
+          return condition(BUFFER_READY, false,
+              Objects.requireNonNullElse(ready.get().getReason(), "KafkaUserNotReady"),
+              "Strimzi reports KafkaUser " + name + " not ready: "
+                  + Objects.requireNonNullElse(ready.get().getMessage(), "no message"), gen);
+        }
+      }
+    }
+    for (Role role : Role.values()) {
+      String waiting = seen.credentialsWaiting().get(role);
+      if (waiting != null) {
+        return condition(BUFFER_READY, false, "WaitingForStrimzi", "the " + role.value()
+            + "'s Kafka credentials wait for " + waiting, gen);
+      }
+    }
+    return condition(BUFFER_READY, true, "Ready", topicMessage
+        + (KafkaUserModel.enabled(p) ? "; KafkaUsers Ready" : ""), gen);
+  }
+
+  private static Optional<Condition> readyCondition(List<io.strimzi.api.kafka.model.common.Condition> conditions) {
+    return conditions == null ? Optional.empty() : conditions.stream()
+        .filter(c -> READY.equals(c.getType())).findFirst()
+        .map(c -> new ConditionBuilder().withType(c.getType()).withStatus(c.getStatus())
+            .withReason(c.getReason()).withMessage(c.getMessage()).build());
+  }
+
   /** Status of a pipeline whose spec cannot be provisioned: what exists is left alone. */
   public static LogPipelineStatus invalid(LogPipeline lp, String reason, List<SpecProblem> problems,
       boolean childrenExist, Instant now) {
@@ -191,6 +260,9 @@ public final class PipelineHealth {
     String hint = errors.of(INDEX_TEMPLATE_READY).isPresent()
         ? " (if the search cluster is gone for good, annotate the LogPipeline with "
             + LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true to finish without removing the index template)"
+        : errors.of(BUFFER_READY).isPresent() && !KafkaSecurity.strimzi(Pipeline.forCleanup(lp))
+        ? " (if the Kafka cluster is gone for good, annotate the LogPipeline with "
+            + LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true to finish without deleting the topic)"
         : "";
     conditions.add(condition(READY, false, "Deleting", "deletion waits for: "
         + String.join(", ", errors.byCondition().keySet()) + "; retrying" + hint, gen));

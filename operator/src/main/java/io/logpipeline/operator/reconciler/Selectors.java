@@ -9,6 +9,8 @@ final class Selectors {
   static final String SHIPPER = MANAGED + ",app.kubernetes.io/component=shipper";
   static final String BUFFER = MANAGED + ",app.kubernetes.io/component=buffer";
   static final String INDEXER = MANAGED + ",app.kubernetes.io/component=indexer";
+  static final String SHIPPER_KAFKA_USER = BUFFER + ",logpipeline.io/kafka-user=shipper";
+  static final String INDEXER_KAFKA_USER = BUFFER + ",logpipeline.io/kafka-user=indexer";
 
   private Selectors() {}
 }

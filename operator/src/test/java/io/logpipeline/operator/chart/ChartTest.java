@@ -103,11 +103,12 @@ class ChartTest {
     assertHardened(deployment);
     assertProbesAndPorts(operator, 8081, 8080);
 
-    // A Role and its binding in each watched namespace, and one for the Lease in the release's.
+    // A Role and its binding in each watched namespace, one for the Lease in the release's, and
+    // one for Strimzi's Secrets in the Kafka namespace.
     assertThat(Chart.all(objects, Role.class)).extracting(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
         .containsExactlyInAnyOrder("team-a/" + Chart.FULLNAME, "team-b/" + Chart.FULLNAME,
-            Chart.NAMESPACE + "/" + Chart.FULLNAME + "-leader-election");
-    assertThat(Chart.all(objects, RoleBinding.class)).hasSize(3).allSatisfy(b -> {
+            Chart.NAMESPACE + "/" + Chart.FULLNAME + "-leader-election", "kafka/" + Chart.FULLNAME + "-kafka");
+    assertThat(Chart.all(objects, RoleBinding.class)).hasSize(4).allSatisfy(b -> {
       assertThat(b.getRoleRef().getKind()).isEqualTo("Role");
       assertThat(b.getSubjects()).singleElement().satisfies(s -> {
         assertThat(s.getName()).isEqualTo(Chart.FULLNAME);

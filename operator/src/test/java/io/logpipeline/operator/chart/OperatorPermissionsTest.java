@@ -21,7 +21,10 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.model.Pipeline;
 import io.logpipeline.operator.model.ShipperModel;
+import io.logpipeline.operator.reconciler.ExternalTopicDependent;
 import io.logpipeline.operator.reconciler.IndexTemplateDependent;
+import io.logpipeline.operator.reconciler.IndexerKafkaCredentialsDependent;
+import io.logpipeline.operator.reconciler.ShipperKafkaCredentialsDependent;
 import io.logpipeline.operator.reconciler.LogPipelineReconciler;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +44,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static io.logpipeline.operator.chart.PermissionList.CLUSTER;
+import static io.logpipeline.operator.chart.PermissionList.KAFKA_NAMESPACE;
 import static io.logpipeline.operator.chart.PermissionList.LEADER_ELECTION;
 import static io.logpipeline.operator.chart.PermissionList.NAMESPACED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,7 +69,7 @@ class OperatorPermissionsTest {
       assertThat(p.resource()).isNotBlank().doesNotContain("*");
       assertThat(p.verbs()).as("verbs of %s", p.resource()).isNotEmpty().doesNotHaveDuplicates()
           .allSatisfy(v -> assertThat(v).isIn("get", "list", "watch", "create", "update", "patch", "delete"));
-      assertThat(p.scope()).as("scope of %s", p.resource()).isIn(CLUSTER, NAMESPACED, LEADER_ELECTION);
+      assertThat(p.scope()).as("scope of %s", p.resource()).isIn(CLUSTER, NAMESPACED, LEADER_ELECTION, KAFKA_NAMESPACE);
       assertThat(p.why()).as("why of %s", p.resource()).isNotBlank();
     });
     assertThat(LIST.uses()).as("no (scope, resource, name, verb) listed twice")
@@ -116,9 +120,16 @@ class OperatorPermissionsTest {
 
   @Test
   void directCallsOutsideTheWorkflowAreListed() throws Exception {
-    // ClusterReferences and IndexTemplateDependent: Secrets by name; LogPipelineReconciler.event:
-    // core/v1 Events; ClusterReferences: the Kafka CRD by name and the named Kafka.
-    assertThat(listedVerbs(NAMESPACED, "", "secrets")).containsExactly("get");
+    // ClusterReferences and IndexTemplateDependent: Secrets by name; the Kafka credentials
+    // dependents: their copies (read, written, deleted when no longer needed) and, in the Kafka
+    // namespace, Strimzi's Secrets; LogPipelineReconciler.event: core/v1 Events;
+    // ClusterReferences: the Kafka CRD by name and the named Kafka.
+    assertThat(listedVerbs(NAMESPACED, "", "secrets")).containsExactly("get", "create", "update", "delete");
+    assertThat(listedVerbs(KAFKA_NAMESPACE, "", "secrets")).containsExactly("get");
+    String copies = Files.readString(MAIN.resolve("reconciler/KafkaCredentialsDependent.java"));
+    assertThat(copies).contains(".create()").contains(".update()").contains(".delete()");
+    assertThat(Files.readString(MAIN.resolve("reconciler/KafkaCredentialSources.java")))
+        .contains("client.secrets().inNamespace(p.kafkaNamespace())");
     assertThat(listedVerbs(NAMESPACED, "", "events")).containsExactly("create");
     assertThat(listedVerbs(CLUSTER, "kafka.strimzi.io", "kafkas")).containsExactly("get");
     var crd = Class.forName("io.logpipeline.operator.reconciler.ClusterReferences").getDeclaredField("KAFKA_CRD");
@@ -179,7 +190,10 @@ class OperatorPermissionsTest {
     }
     accounted.add(new PermissionList.Use(NAMESPACED, group, plural + "/status", "", "update"));
     accounted.addAll(filebeatClusterRoleUses());
-    accounted.add(new PermissionList.Use(NAMESPACED, "", "secrets", "", "get"));
+    for (String verb : List.of("get", "create", "update", "delete")) {
+      accounted.add(new PermissionList.Use(NAMESPACED, "", "secrets", "", verb));
+    }
+    accounted.add(new PermissionList.Use(KAFKA_NAMESPACE, "", "secrets", "", "get"));
     accounted.add(new PermissionList.Use(NAMESPACED, "", "events", "", "create"));
     accounted.add(new PermissionList.Use(CLUSTER, "kafka.strimzi.io", "kafkas", "", "get"));
     accounted.add(new PermissionList.Use(CLUSTER, "apiextensions.k8s.io", "customresourcedefinitions",
@@ -202,7 +216,7 @@ class OperatorPermissionsTest {
   @Test
   void watchedNamespacesGrantTheNamespacedPartInRolesAndTheRestInTheClusterRole() {
     List<HasMetadata> objects = Chart.render(Chart.resource("values-namespaced.yaml"), Map.of());
-    assertGrants(objects, List.of("team-a", "team-b"), true);
+    assertGrants(objects, List.of("team-a", "team-b"), List.of("kafka"), true);
   }
 
   @Test
@@ -228,8 +242,13 @@ class OperatorPermissionsTest {
   }
 
   private static void assertGrants(List<HasMetadata> objects, List<String> watched, boolean leaderElection) {
+    assertGrants(objects, watched, List.of(), leaderElection);
+  }
+
+  private static void assertGrants(List<HasMetadata> objects, List<String> watched, List<String> kafka,
+      boolean leaderElection) {
     Set<Rbac.Grant> granted = Rbac.grants(objects, Chart.NAMESPACE, Chart.FULLNAME);
-    Set<Rbac.Grant> expected = LIST.expectedGrants(watched, leaderElection, Chart.NAMESPACE);
+    Set<Rbac.Grant> expected = LIST.expectedGrants(watched, kafka, leaderElection, Chart.NAMESPACE);
     Set<String> more = difference(granted, expected);
     Set<String> less = difference(expected, granted);
     assertThat(more).as("granted by the chart but not in operator-permissions.yaml").isEmpty();
@@ -289,7 +308,11 @@ class OperatorPermissionsTest {
       uses.computeIfAbsent(new ResourceInScope(scope, HasMetadata.getGroup(resourceType), HasMetadata.getPlural(resourceType)),
           k -> new LinkedHashSet<>()).addAll(verbs);
     }
-    assertThat(external).as("dependents that do not talk to Kubernetes").containsExactly(IndexTemplateDependent.class);
+    // The credential copies talk to Kubernetes, but by hand (no informer keeps Secrets): their
+    // calls are accounted for with the direct calls.
+    assertThat(external).as("dependents without an informer").containsExactlyInAnyOrder(
+        IndexTemplateDependent.class, ExternalTopicDependent.class,
+        ShipperKafkaCredentialsDependent.class, IndexerKafkaCredentialsDependent.class);
     return uses;
   }
 

@@ -154,7 +154,7 @@ class OperatorRequestsTest {
     Config config = new ConfigBuilder(client.getConfiguration()).build();
     config.setUserAgent(OPERATOR_AGENT);
     try (KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(config).build()) {
-      LogPipelineOperator operator = LogPipelineOperator.start(operatorClient, inMemorySearch(),
+      LogPipelineOperator operator = LogPipelineOperator.start(operatorClient, io.logpipeline.operator.elastic.InMemorySearch.clients(),
           options.withRetry(Duration.ofMillis(200), Duration.ofSeconds(1))
               .withReferenceRecheck(Duration.ofSeconds(1)));
       try {
@@ -310,11 +310,5 @@ class OperatorRequestsTest {
 
   private static ClusterRole clusterRole(String name) {
     return client.rbac().clusterRoles().withName("logpipeline:" + NS + ":" + name + ":filebeat").get();
-  }
-
-  /** Elasticsearch is not what this test is about: templates kept in memory, no ILM or ISM. */
-  private static SearchClients inMemorySearch() {
-    InMemoryTemplates cluster = new InMemoryTemplates();
-    return new SearchClients(connection -> cluster);
   }
 }

@@ -19,6 +19,7 @@ record PermissionList(List<Permission> permissions, List<Map<String, Object>> gr
   static final String CLUSTER = "cluster";
   static final String NAMESPACED = "namespaced";
   static final String LEADER_ELECTION = "leader-election";
+  static final String KAFKA_NAMESPACE = "kafka-namespace";
 
   record Permission(String apiGroup, String resource, List<String> resourceNames, List<String> verbs,
       String scope, String why) {
@@ -64,6 +65,11 @@ record PermissionList(List<Permission> permissions, List<Map<String, Object>> gr
    * every namespace; leader-election entries in the release's namespace when leader election is on.
    */
   Set<Rbac.Grant> expectedGrants(List<String> watchNamespaces, boolean leaderElection, String releaseNamespace) {
+    return expectedGrants(watchNamespaces, List.of(), leaderElection, releaseNamespace);
+  }
+
+  Set<Rbac.Grant> expectedGrants(List<String> watchNamespaces, List<String> kafkaNamespaces,
+      boolean leaderElection, String releaseNamespace) {
     Set<Rbac.Grant> grants = new LinkedHashSet<>();
     for (Use u : uses()) {
       switch (u.scope()) {
@@ -73,6 +79,13 @@ record PermissionList(List<Permission> permissions, List<Map<String, Object>> gr
             grants.add(grant(null, u));
           } else {
             watchNamespaces.forEach(ns -> grants.add(grant(ns, u)));
+          }
+        }
+        case KAFKA_NAMESPACE -> {
+          if (watchNamespaces.isEmpty()) {
+            grants.add(grant(null, u));
+          } else {
+            kafkaNamespaces.forEach(ns -> grants.add(grant(ns, u)));
           }
         }
         case LEADER_ELECTION -> {

@@ -127,15 +127,16 @@ class PipelineTest {
       spec.getKafka().setCluster(null);
       spec.getElasticsearch().setHosts(new ArrayList<>());
     });
+    // Without a cluster, the address of any other Kafka is what is missing.
     assertThat(problems).extracting(SpecProblem::field)
-        .containsExactlyInAnyOrder("spec.kafka.cluster", "spec.elasticsearch.hosts");
+        .containsExactlyInAnyOrder("spec.kafka.bootstrapServers", "spec.elasticsearch.hosts");
     assertThat(problems).allSatisfy(p -> assertThat(p.message()).isNotBlank());
   }
 
   @Test
   void missingSectionsAreReportedByTheirRequiredField() {
     assertThat(Specs.problems(spec -> spec.setKafka(null))).extracting(SpecProblem::field)
-        .containsExactly("spec.kafka.cluster");
+        .containsExactly("spec.kafka.bootstrapServers");
     assertThat(Specs.problems(spec -> spec.getKafka().setCluster("  "))).extracting(SpecProblem::field)
         .containsExactly("spec.kafka.cluster");
     assertThat(Specs.problems(spec -> spec.setElasticsearch(null))).extracting(SpecProblem::field)

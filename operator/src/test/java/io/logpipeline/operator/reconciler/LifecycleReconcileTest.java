@@ -104,9 +104,8 @@ class LifecycleReconcileTest {
   }
 
   static void changeSpec(String name, Consumer<LogPipeline> change) {
-    client.resources(LogPipeline.class).inNamespace(NS).withName(name).edit(lp -> {
+    TestLogPipelines.edit(client, NS, name, lp -> {
       change.accept(lp);
-      return lp;
     });
   }
 

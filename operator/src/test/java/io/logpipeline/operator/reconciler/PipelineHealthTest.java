@@ -55,4 +55,47 @@ class PipelineHealthTest {
     assertThat(ready.getStatus()).isEqualTo("True");
     assertThat(ready.getMessage()).isEqualTo("3/3 nodes");
   }
+
+  static io.fabric8.kubernetes.api.model.Condition buffer(java.util.List<io.strimzi.api.kafka.model.user.KafkaUser> users,
+      Map<io.logpipeline.operator.model.KafkaSecurity.Role, String> waiting) throws Exception {
+    LogPipeline lp = TestLogPipelines.minimal("app", "logging", "https://es:9200");
+    lp.getMetadata().setGeneration(1L);
+    lp.getSpec().getKafka().setTls(new io.logpipeline.operator.api.KafkaTlsSpec());
+    var auth = new io.logpipeline.operator.api.KafkaAuthenticationSpec();
+    auth.setType(io.logpipeline.operator.api.KafkaAuthenticationType.SCRAM_SHA_512);
+    lp.getSpec().getKafka().setAuthentication(auth);
+    var topic = new io.strimzi.api.kafka.model.topic.KafkaTopicBuilder().withNewMetadata().withName("t").endMetadata()
+        .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
+    var status = PipelineHealth.provisioned(lp, Pipeline.resolve(lp),
+        new PipelineHealth.Observed(null, topic, null, users, waiting, null), new PipelineHealth.StageErrors(Map.of()), NOW);
+    lp.setStatus(status);
+    return TestLogPipelines.condition(lp, PipelineHealth.BUFFER_READY);
+  }
+
+  static io.strimzi.api.kafka.model.user.KafkaUser user(String name, String ready) {
+    var b = new io.strimzi.api.kafka.model.user.KafkaUserBuilder().withNewMetadata().withName(name).endMetadata();
+    if (ready != null) {
+      b.withNewStatus().addNewCondition().withType("Ready").withStatus(ready).withReason("Reason").withMessage("msg")
+          .endCondition().endStatus();
+    }
+    return b.build();
+  }
+
+  @Test
+  void bufferReadyWaitsForTheKafkaUsersAndTheirSecrets() throws Exception {
+    var none = buffer(java.util.List.of(), Map.of());
+    assertThat(none.getReason()).isEqualTo("Creating");
+    assertThat(none.getMessage()).contains("logging.app-shipper");
+    var unreconciled = buffer(java.util.List.of(user("logging.app-shipper", null), user("logging.app-indexer", null)), Map.of());
+    assertThat(unreconciled.getReason()).isEqualTo("WaitingForStrimzi");
+    assertThat(unreconciled.getMessage()).contains("User Operator", "entityOperator.userOperator");
+    var refused = buffer(java.util.List.of(user("logging.app-shipper", "True"), user("logging.app-indexer", "False")), Map.of());
+    assertThat(refused.getStatus()).isEqualTo("False");
+    assertThat(refused.getMessage()).contains("logging.app-indexer not ready: msg");
+    var ready = java.util.List.of(user("logging.app-shipper", "True"), user("logging.app-indexer", "True"));
+    var waiting = buffer(ready, Map.of(io.logpipeline.operator.model.KafkaSecurity.Role.INDEXER, "the Secret kafka/x"));
+    assertThat(waiting.getReason()).isEqualTo("WaitingForStrimzi");
+    assertThat(waiting.getMessage()).contains("indexer's Kafka credentials wait for the Secret kafka/x");
+    assertThat(buffer(ready, Map.of()).getStatus()).isEqualTo("True");
+  }
 }
