@@ -182,6 +182,7 @@ public record Pipeline(
         : spec.getElasticsearch().getIndex();
 
     problems.addAll(SpecRules.topic(topic, topicName));
+    problems.addAll(SpecRules.topicConfig(topic, spec.getSources()));
     problems.addAll(SpecRules.kafkaCluster(kafka.getCluster()));
     problems.addAll(SpecRules.kafkaNamespace(blank(kafka.getNamespace()) ? null : kafka.getNamespace()));
     if (!blank(kafka.getBootstrapServers())) {

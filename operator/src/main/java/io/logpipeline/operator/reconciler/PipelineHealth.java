@@ -2,12 +2,14 @@ package io.logpipeline.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
 import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.model.Pipeline;
+import io.logpipeline.operator.model.ShipperModel;
 import io.logpipeline.operator.model.SpecProblem;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 
@@ -43,8 +45,18 @@ public final class PipelineHealth {
     }
   }
 
-  /** What a reconcile saw of the children; nulls for the ones that do not exist (yet). */
-  public record Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment) {}
+  /**
+   * What a reconcile saw of the children, nulls for the ones that do not exist (yet), and the
+   * cluster's nodes (empty when unknown).
+   */
+  public record Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment, List<Node> nodes) {
+    public Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment) {
+      this(daemonSet, topic, deployment, List.of());
+    }
+  }
+
+  /** Node names listed in a message before "and N more". */
+  static final int NODES_NAMED = 5;
 
   private PipelineHealth() {}
 
@@ -61,8 +73,13 @@ public final class PipelineHealth {
     LogPipelineStatus status = new LogPipelineStatus();
     // Shipper
     var dsStatus = seen.daemonSet() == null ? null : seen.daemonSet().getStatus();
-    int desiredNodes = dsStatus == null ? 0 : orZero(dsStatus.getDesiredNumberScheduled());
+    int scheduledNodes = dsStatus == null ? 0 : orZero(dsStatus.getDesiredNumberScheduled());
     int readyNodes = dsStatus == null ? 0 : orZero(dsStatus.getNumberReady());
+    ShipperCoverage coverage = seen.daemonSet() == null ? ShipperCoverage.UNKNOWN : ShipperCoverage.of(
+        seen.daemonSet().getSpec().getTemplate().getSpec(), seen.nodes());
+    // The DaemonSet counts only the nodes it can schedule on; a node kept off by a taint should
+    // run a shipper all the same.
+    int desiredNodes = scheduledNodes + coverage.tainted().size();
     status.setShipper(new LogPipelineStatus.ShipperStatus(desiredNodes, readyNodes));
     status.setShippers(readyNodes + "/" + desiredNodes);
     conditions.add(errors.of(SHIPPER_READY).map(e -> failed(SHIPPER_READY, e, gen)).orElseGet(() -> {
@@ -72,16 +89,21 @@ public final class PipelineHealth {
       // Until the DaemonSet controller has observed this spec, its node counts mean nothing.
       boolean observed = dsStatus != null
           && Objects.equals(dsStatus.getObservedGeneration(), seen.daemonSet().getMetadata().getGeneration());
-      boolean rolledOut = observed && orZero(dsStatus.getUpdatedNumberScheduled()) == desiredNodes;
-      if (desiredNodes == 0 && !observed) {
+      boolean rolledOut = observed && orZero(dsStatus.getUpdatedNumberScheduled()) == scheduledNodes;
+      if (!coverage.complete()) {
+        return condition(SHIPPER_READY, false,
+            coverage.tainted().isEmpty() ? "LogsNotMounted" : "NodesTainted",
+            readyNodes + "/" + desiredNodes + " nodes; " + uncovered(coverage), gen);
+      }
+      if (scheduledNodes == 0 && !observed) {
         return condition(SHIPPER_READY, false, "NodesNotReady",
             "waiting for the DaemonSet controller to schedule Filebeat", gen);
       }
-      if (desiredNodes == 0) {
+      if (scheduledNodes == 0) {
         return condition(SHIPPER_READY, false, "NoNodes", "0 nodes run Filebeat: check"
             + " spec.shipper.nodeSelector and spec.shipper.tolerations", gen);
       }
-      boolean ready = readyNodes == desiredNodes && rolledOut;
+      boolean ready = readyNodes == scheduledNodes && rolledOut;
       return condition(SHIPPER_READY, ready, ready ? "Ready" : "NodesNotReady",
           readyNodes + "/" + desiredNodes + " nodes", gen);
     }));
@@ -252,6 +274,29 @@ public final class PipelineHealth {
     status.setPhase(phase);
     status.setObservedGeneration(generation(lp));
     return status;
+  }
+
+  /** The nodes without a working shipper, named, and what to change. */
+  static String uncovered(ShipperCoverage coverage) {
+    List<String> parts = new ArrayList<>();
+    if (!coverage.tainted().isEmpty()) {
+      parts.add("no Filebeat on " + named(coverage.tainted().stream()
+          .map(n -> n.name() + " (taint " + n.taints().stream().map(ShipperCoverage::describe)
+              .collect(Collectors.joining(", ")) + ")").toList())
+          + ": tolerate the taint in spec.shipper.tolerations (absent tolerates every taint)");
+    }
+    if (!coverage.unreadable().isEmpty()) {
+      parts.add("Filebeat cannot read the logs of " + named(coverage.unreadable().stream()
+          .map(n -> n.name() + " (" + n.runtime() + ")").toList())
+          + ": Docker keeps them under " + ShipperModel.DOCKER_CONTAINERS
+          + "; set spec.shipper.containerRuntime: docker");
+    }
+    return String.join("; ", parts);
+  }
+
+  private static String named(List<String> nodes) {
+    String shown = String.join(", ", nodes.subList(0, Math.min(NODES_NAMED, nodes.size())));
+    return nodes.size() <= NODES_NAMED ? shown : shown + " and " + (nodes.size() - NODES_NAMED) + " more";
   }
 
   private static Condition failed(String type, StageException e, long gen) {
