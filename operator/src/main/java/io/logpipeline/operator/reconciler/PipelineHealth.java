@@ -75,8 +75,7 @@ public final class PipelineHealth {
     var dsStatus = seen.daemonSet() == null ? null : seen.daemonSet().getStatus();
     int scheduledNodes = dsStatus == null ? 0 : orZero(dsStatus.getDesiredNumberScheduled());
     int readyNodes = dsStatus == null ? 0 : orZero(dsStatus.getNumberReady());
-    ShipperCoverage coverage = seen.daemonSet() == null ? ShipperCoverage.UNKNOWN : ShipperCoverage.of(
-        seen.daemonSet().getSpec().getTemplate().getSpec(), seen.nodes());
+    ShipperCoverage coverage = ShipperCoverage.of(podSpec(seen.daemonSet()), seen.nodes());
     // The DaemonSet counts only the nodes it can schedule on; a node kept off by a taint should
     // run a shipper all the same.
     int desiredNodes = scheduledNodes + coverage.tainted().size();
@@ -274,6 +273,11 @@ public final class PipelineHealth {
     status.setPhase(phase);
     status.setObservedGeneration(generation(lp));
     return status;
+  }
+
+  private static io.fabric8.kubernetes.api.model.PodSpec podSpec(DaemonSet ds) {
+    return ds == null || ds.getSpec() == null || ds.getSpec().getTemplate() == null ? null
+        : ds.getSpec().getTemplate().getSpec();
   }
 
   /** The nodes without a working shipper, named, and what to change. */

@@ -48,7 +48,7 @@ class SourceSelectionTest {
       spec.getSources().setExcludeNamespaces(new ArrayList<>(List.of("shop")));
       spec.getSources().setContainers(new ArrayList<>(List.of("app", "a")));
     });
-    qt().withExamples(2000).forAll(lines()).checkAssert(line -> {
+    qt().withExamples(500).forAll(lines()).checkAssert(line -> {
       Path file = logFile(line.pod(), line.namespace(), line.container());
       boolean wanted = List.of("payments", "a").contains(line.namespace())
           && List.of("app", "a").contains(line.container());
@@ -62,7 +62,7 @@ class SourceSelectionTest {
   void aPodSelectorNeverDropsALineOnlyBecauseMetadataIsMissing() {
     Pipeline p = Specs.resolve(spec -> spec.getSources().setPodSelector(
         new LabelSelectorBuilder().addToMatchLabels("tier", "api").build()));
-    qt().withExamples(2000).forAll(lines()).checkAssert(line -> {
+    qt().withExamples(500).forAll(lines()).checkAssert(line -> {
       Path file = logFile(line.pod(), line.namespace(), line.container());
       Map<String, String> labels = !line.metadata() ? null
           : line.api() ? Map.of("tier", "api") : Map.of("tier", "web");
