@@ -87,7 +87,8 @@ final class SpecRules {
             + " use 1 to " + topic.getReplicas()));
       } else if (value > topic.getReplicas()) {
         problems.add(new SpecProblem(field, "is " + value + " but the topic has "
-            + topic.getReplicas() + " replicas, so Kafka would refuse every write acknowledged by all"
+            + topic.getReplicas() + (topic.getReplicas() == 1 ? " replica" : " replicas")
+            + ", so Kafka would refuse every write acknowledged by all"
             + " in-sync replicas: use at most " + topic.getReplicas() + " (default: replicas - 1)"));
       }
     }
