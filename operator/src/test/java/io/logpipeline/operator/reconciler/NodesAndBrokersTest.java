@@ -182,7 +182,7 @@ class NodesAndBrokersTest {
     });
   }
 
-  /** Strimzi's cluster has one broker (a KafkaNodePool with the broker role and one replica). */
+  /** Strimzi's cluster has one broker (kafka-single-node.yaml's dual-role pool of one node). */
   @Test
   void aReplicationFactorAboveTheBrokersIsRefusedBeforeTheTopicExists() {
     LogPipeline three = pipeline("single");
@@ -211,6 +211,33 @@ class NodesAndBrokersTest {
     });
   }
 
+  /**
+   * The README's quick start as written: samples/quickstart.yaml against kafka-single-node.yaml's
+   * cluster, with the Secrets the README copies from ECK (the search host is this test's).
+   */
+  @Test
+  void theQuickStartPipelineFitsTheSingleNodeKafka() throws Exception {
+    LogPipeline sample = (LogPipeline) io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+        java.nio.file.Files.readString(java.nio.file.Path.of("../samples/quickstart.yaml")));
+    assertThat(sample.getMetadata().getNamespace()).isEqualTo(NS);
+    assertThat(sample.getSpec().getKafka().getNamespace()).isEqualTo(KAFKA_NS);
+    sample.getSpec().getElasticsearch().setHosts(new ArrayList<>(List.of(search.httpUri().toString())));
+    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("es-creds")
+        .withNamespace(NS).endMetadata().addToStringData("username", "elastic")
+        .addToStringData("password", "from-eck").build()).create();
+    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("es-ca")
+        .withNamespace(NS).endMetadata().addToStringData("ca.crt", "-----BEGIN CERTIFICATE-----").build()).create();
+    client.resource(sample).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      KafkaTopic topic = topic(sample.getMetadata().getName());
+      assertThat(topic).isNotNull();
+      assertThat(topic.getSpec().getReplicas()).isEqualTo(1);
+      assertThat(topic.getSpec().getConfig()).containsEntry("min.insync.replicas", "1");
+      assertThat(condition(current(sample.getMetadata().getName()), PipelineHealth.VALID).getStatus())
+          .isEqualTo("True");
+    });
+  }
+
   @Test
   void aMinInsyncReplicasAboveTheReplicasIsRefusedAndTheTopicKeptAsItWas() {
     client.resource(pipeline("insync")).create();
@@ -230,7 +257,11 @@ class NodesAndBrokersTest {
     assertThat(topic("insync").getSpec().getConfig()).containsEntry("min.insync.replicas", "1");
   }
 
-  /** Strimzi's KafkaNodePool CRD and the pools of "my-cluster": one broker, three controllers. */
+  /**
+   * Strimzi's KafkaNodePool CRD and the pool of "my-cluster" as Strimzi's kafka-single-node.yaml
+   * (the README's quick start) has it: one node, controller and broker; and a pool of another
+   * cluster, which does not count.
+   */
   static void installNodePools() {
     client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
         .withNewMetadata().withName("kafkanodepools.kafka.strimzi.io").endMetadata()
@@ -238,17 +269,17 @@ class NodesAndBrokersTest {
             .withNewNames().withKind("KafkaNodePool").withPlural("kafkanodepools").endNames()
             .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
         .endSpec().build()).create();
-    pool("broker", 1, "broker");
-    pool("controller", 3, "controller");
+    pool("dual-role", "my-cluster", 1, "controller", "broker");
+    pool("brokers", "other-cluster", 5, "broker");
   }
 
-  static void pool(String name, int replicas, String role) {
+  static void pool(String name, String cluster, int replicas, String... roles) {
     client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaNodePool").inNamespace(KAFKA_NS)
         .resource(new GenericKubernetesResourceBuilder().withApiVersion("kafka.strimzi.io/v1")
             .withKind("KafkaNodePool")
             .withNewMetadata().withName(name).withNamespace(KAFKA_NS)
-                .addToLabels("strimzi.io/cluster", "my-cluster").endMetadata()
-            .addToAdditionalProperties("spec", Map.of("replicas", replicas, "roles", List.of(role)))
+                .addToLabels("strimzi.io/cluster", cluster).endMetadata()
+            .addToAdditionalProperties("spec", Map.of("replicas", replicas, "roles", List.of(roles)))
             .build())
         .create();
   }
