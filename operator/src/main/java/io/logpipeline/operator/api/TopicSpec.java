@@ -49,8 +49,8 @@ public class TopicSpec {
   private String retention = "7d";
 
   /** Per-partition size cap, so a long backlog cannot fill the brokers' disks. */
-  @Pattern("^[1-9][0-9]{0,15}(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$")
-  @JsonPropertyDescription("Largest size of one partition (becomes retention.bytes), e.g. 50Gi: the oldest events are deleted beyond it, even within retention. A number with an optional unit: Ki, Mi, Gi, Ti, Pi or k, M, G, T, P. Absent: no size cap, only retention.")
+  @Pattern("^([1-9][0-9]{0,15}(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?)?$")
+  @JsonPropertyDescription("Largest size of one partition (becomes retention.bytes), e.g. 50Gi: the oldest events are deleted beyond it, even within retention. A number with an optional unit: Ki, Mi, Gi, Ti, Pi or k, M, G, T, P. Absent or empty: no size cap, only retention.")
   private String retentionBytes;
 
   /** Any other topic config. */

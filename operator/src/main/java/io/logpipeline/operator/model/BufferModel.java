@@ -28,7 +28,7 @@ public final class BufferModel {
     TopicSpec topic = Objects.requireNonNullElseGet(p.spec().getKafka().getTopic(), TopicSpec::new);
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("retention.ms", String.valueOf(p.retentionMs()));
-    if (topic.getRetentionBytes() != null) {
+    if (topic.getRetentionBytes() != null && !topic.getRetentionBytes().isEmpty()) {
       config.put("retention.bytes", String.valueOf(SpecRules.bytes(topic.getRetentionBytes())));
     }
     config.put("cleanup.policy", "delete");

@@ -112,7 +112,7 @@ final class SpecRules {
       }
     }
     String retentionBytes = topic.getRetentionBytes();
-    if (retentionBytes != null) {
+    if (retentionBytes != null && !retentionBytes.isEmpty()) {
       String field = "spec.kafka.topic.retentionBytes";
       Long value = BYTES.matcher(retentionBytes).matches() ? bytesOrNull(retentionBytes) : null;
       if (value == null) {

@@ -152,6 +152,12 @@ class BufferModelTest {
         .containsEntry("retention.ms", String.valueOf(7 * 86_400_000L));
   }
 
+  @Test
+  void anEmptyRetentionBytesIsNoCap() {
+    Pipeline p = Specs.resolve(spec -> spec.getKafka().getTopic().setRetentionBytes(""));
+    assertThat(BufferModel.topicConfig(p)).doesNotContainKey("retention.bytes");
+  }
+
   @ParameterizedTest
   @CsvSource({"50GB", "1.5Gi", "0", "-1", "9999999999999999Pi", "1Mi"})
   void aRetentionBytesThatIsNoSizeOrSmallerThanABatchIsRefused(String quantity) {
