@@ -151,14 +151,13 @@ public final class IndexerModel {
 
   /** The elasticsearch or opensearch output plugin block: hosts, index, credentials, TLS. */
   static void searchOutput(StringBuilder conf, Pipeline p) {
-    boolean dataStream = p.spec().getElasticsearch().getTemplate() != null
-        && p.spec().getElasticsearch().getTemplate().isDataStream();
+    boolean dataStream = p.dataStream();
     boolean opensearch = p.flavor() == Flavor.OPENSEARCH;
     conf.append("  ").append(opensearch ? "opensearch" : "elasticsearch").append(" {\n");
     setting(conf, 4, "id", q("search"));
     setting(conf, 4, "hosts", p.hosts().stream().map(h -> q(h.toString()))
         .collect(Collectors.joining(", ", "[", "]")));
-    setting(conf, 4, "index", q(dataStream ? p.index() : p.index() + "-%{+YYYY.MM.dd}"));
+    setting(conf, 4, "index", q(p.indexNames().writeTarget()));
     setting(conf, 4, "document_id", q("%{[@metadata][doc_id]}"));
     if (dataStream) {
       setting(conf, 4, "action", q("create"));

@@ -61,7 +61,7 @@ public record Pipeline(
   private static final Pattern SUBDOMAIN =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   /**
-   * Longest index name: 255 bytes less the daily suffix "-YYYY.MM.DD" (11) or a data stream's
+   * Longest index name: 255 bytes less the daily suffix "_YYYY.MM.DD" (11) or a data stream's
    * backing index ".ds-<name>-YYYY.MM.DD-000001" (22).
    */
   static final int INDEX_MAX = 230;
@@ -109,7 +109,23 @@ public record Pipeline(
 
   /** Name of the index template. */
   public String templateName() {
-    return index;
+    return indexNames().templateName();
+  }
+
+  /** True when the pipeline writes a data stream rather than daily indices. */
+  public boolean dataStream() {
+    var template = spec().getElasticsearch().getTemplate();
+    return template != null && template.isDataStream();
+  }
+
+  /** The index, its patterns, what Logstash writes to, the template's and policy's names. */
+  public IndexNames indexNames() {
+    return new IndexNames(index, dataStream());
+  }
+
+  /** The rollover and deletion the user asked for, or null: indices are kept forever. */
+  public io.logpipeline.operator.api.LifecycleSpec lifecycle() {
+    return spec().getElasticsearch().getLifecycle();
   }
 
   /** Kafka consumer group shared by this pipeline's Logstash replicas. */
@@ -192,6 +208,7 @@ public record Pipeline(
     problems.addAll(SpecRules.hosts(spec.getElasticsearch().getHosts(), hosts));
     problems.addAll(SpecRules.index(index));
     problems.addAll(SpecRules.elasticsearch(spec.getElasticsearch()));
+    problems.addAll(LifecycleRules.problems(spec.getElasticsearch()));
     problems.addAll(SpecRules.sources(spec.getSources()));
     problems.addAll(SpecRules.indexer(spec.getIndexer()));
     if (!problems.isEmpty()) {
@@ -201,6 +218,7 @@ public record Pipeline(
     warnings.addAll(SpecRules.topicWarnings(topicName));
     warnings.addAll(SpecRules.selectorWarnings(spec.getSources()));
     warnings.addAll(SpecRules.templateWarnings(spec.getElasticsearch(), index));
+    warnings.addAll(LifecycleRules.warnings(spec.getElasticsearch()));
     warnings.addAll(SpecRules.indexerWarnings(spec.getIndexer()));
     return new Pipeline(lp, Names.labelValue(name), topicName, topicResourceName(topicName),
         kafkaNamespace, bootstrap, SpecRules.retentionMs(topic.getRetention()), index,

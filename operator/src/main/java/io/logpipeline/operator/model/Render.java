@@ -8,10 +8,12 @@ import java.util.List;
 
 /**
  * Everything one pipeline provisions, in pipeline order, from the same functions the
- * reconciler's dependents apply. At apply time the operator adds only bookkeeping metadata:
+ * reconciler's dependents apply; the lifecycle policy (null without a lifecycle) goes to the
+ * search cluster before the index template that refers to it. At apply time the operator adds only bookkeeping metadata:
  * owner references (or, outside the pipeline's namespace, owner annotations).
  */
-public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode indexTemplate) {
+public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode lifecyclePolicy,
+    ObjectNode indexTemplate) {
 
   public static Render of(Pipeline p) {
     // Each ConfigMap is built once, and its pods' config hash taken from it.
@@ -26,6 +28,6 @@ public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode in
         BufferModel.kafkaTopic(p),
         indexerConfig,
         IndexerModel.deployment(p, indexerConfig),
-        IndexerModel.service(p)), IndexTemplateModel.body(p));
+        IndexerModel.service(p)), LifecyclePolicyModel.body(p), IndexTemplateModel.body(p));
   }
 }

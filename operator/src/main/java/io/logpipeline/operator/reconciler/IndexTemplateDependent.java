@@ -1,6 +1,5 @@
 package io.logpipeline.operator.reconciler;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
@@ -13,19 +12,17 @@ import io.logpipeline.operator.api.SecretKeySpec;
 import io.logpipeline.operator.api.TlsSpec;
 import io.logpipeline.operator.elastic.SearchClient;
 import io.logpipeline.operator.elastic.SearchConnection;
-import io.logpipeline.operator.elastic.SearchException;
-import io.logpipeline.operator.model.IndexTemplateModel;
 import io.logpipeline.operator.model.IndexerModel;
 import io.logpipeline.operator.model.Pipeline;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Optional;
 
 /**
- * The index template in Elasticsearch or OpenSearch: an external dependent. Each reconcile reads
- * the stored template and writes it only when its {@code _meta.hash} differs from the desired
- * body's, which is robust to how each product normalises settings when it stores them.
+ * The index template, its lifecycle policy and data stream in Elasticsearch or OpenSearch: an
+ * external dependent ({@link IndexSetup} does the work). Each reconcile reads the stored objects
+ * and writes one only when the hash it carries differs from the desired body's, which is robust to
+ * how each product normalises a body when it stores it.
  */
 public class IndexTemplateDependent
     implements DependentResource<IndexTemplateDependent.State, LogPipeline>, Deleter<LogPipeline> {
@@ -41,34 +38,24 @@ public class IndexTemplateDependent
   @Override
   public ReconcileResult<State> reconcile(LogPipeline primary, Context<LogPipeline> context) {
     Pipeline p = PipelineContext.pipeline(context);
-    ObjectNode desired = IndexTemplateModel.body(p);
-    State desiredState = new State(p.templateName(), IndexTemplateModel.storedHash(desired));
-    SearchClient client = client(p, context);
-    try {
-      Optional<ObjectNode> stored = client.getIndexTemplate(p.templateName());
-      if (stored.isPresent()) {
-        String owner = stored.get().path("_meta").path("logpipeline").asText(null);
-        String self = p.namespace() + "/" + p.name();
-        if (owner != null && !owner.equals(self)) {
-          throw new StageException("Conflict", "index template " + p.templateName()
-              + " belongs to LogPipeline " + owner + "; choose another spec.elasticsearch.index");
-        }
-        if (desiredState.hash().equals(IndexTemplateModel.storedHash(stored.get()))) {
-          return ReconcileResult.noOperation(desiredState);
-        }
-      }
-      client.putIndexTemplate(p.templateName(), desired);
-      return stored.isPresent()
-          ? ReconcileResult.resourceUpdated(desiredState)
-          : ReconcileResult.resourceCreated(desiredState);
-    } catch (SearchException e) {
-      throw new StageException(e.reason().name(), e.getMessage(), e);
+    IndexSetup.Result result = IndexSetup.converge(client(p, context), p);
+    if (result.lifecycleUnavailable() != null) {
+      // The template went out without the lifecycle; the condition says what the cluster lacks.
+      throw result.lifecycleUnavailable();
     }
+    State state = new State(p.templateName(), result.templateHash());
+    if (!result.written()) {
+      return ReconcileResult.noOperation(state);
+    }
+    return result.created()
+        ? ReconcileResult.resourceCreated(state)
+        : ReconcileResult.resourceUpdated(state);
   }
 
   /**
-   * Removes the template under {@code deletionPolicy: Delete}; documents are never touched. With
-   * the {@link LogPipeline#SKIP_EXTERNAL_CLEANUP} annotation the template is left where it is.
+   * Removes the template and the lifecycle policy under {@code deletionPolicy: Delete}; documents
+   * are never touched. With the {@link LogPipeline#SKIP_EXTERNAL_CLEANUP} annotation both are left
+   * where they are.
    */
   @Override
   public void delete(LogPipeline primary, Context<LogPipeline> context) {
@@ -77,16 +64,7 @@ public class IndexTemplateDependent
         || skipsExternalCleanup(primary)) {
       return;
     }
-    SearchClient client = client(p, context);
-    try {
-      Optional<ObjectNode> stored = client.getIndexTemplate(p.templateName());
-      String owner = stored.map(s -> s.path("_meta").path("logpipeline").asText(null)).orElse(null);
-      if (stored.isPresent() && (owner == null || owner.equals(p.namespace() + "/" + p.name()))) {
-        client.deleteIndexTemplate(p.templateName());
-      }
-    } catch (SearchException e) {
-      throw new StageException(e.reason().name(), e.getMessage(), e);
-    }
+    IndexSetup.remove(client(p, context), p);
   }
 
   static boolean skipsExternalCleanup(LogPipeline lp) {
