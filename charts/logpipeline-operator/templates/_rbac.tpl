@@ -59,8 +59,9 @@ that live in the Kafka cluster's namespace, which may be any namespace.
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["clusterroles", "clusterrolebindings"]
   verbs: ["list", "watch", "create", "update", "delete"]
-# What a Filebeat ClusterRole grants (add_kubernetes_metadata). The operator never reads these
-# itself, but Kubernetes lets it create or bind a role only with permissions it holds, cluster-wide.
+# What a Filebeat ClusterRole grants (add_kubernetes_metadata): Kubernetes lets the operator
+# create or bind a role only with permissions it holds, cluster-wide. The operator itself also
+# watches nodes (list, watch), to name the nodes a taint keeps Filebeat off in ShipperReady.
 - apiGroups: [""]
   resources: ["pods", "namespaces", "nodes"]
   verbs: ["get", "list", "watch"]
@@ -86,6 +87,11 @@ that live in the Kafka cluster's namespace, which may be any namespace.
 - apiGroups: ["kafka.strimzi.io"]
   resources: ["kafkas"]
   verbs: ["get"]
+# Its brokers (the KafkaNodePools with the broker role), listed by the cluster's label, so that a
+# replication factor above them is refused before the topic is stuck.
+- apiGroups: ["kafka.strimzi.io"]
+  resources: ["kafkanodepools"]
+  verbs: ["list"]
 # Which Kafka API version Strimzi serves: only Strimzi's Kafka CRD, read by name.
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]

@@ -3,9 +3,9 @@ package io.logpipeline.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Toleration;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,16 +23,24 @@ public class ShipperSpec {
   private ResourceRequirements resources;
 
   /** Nodes to run on. */
-  @JsonPropertyDescription("Run Filebeat only on nodes with these labels. Empty: every schedulable node.")
+  @JsonPropertyDescription("Run Filebeat only on nodes with these labels, besides kubernetes.io/os: linux. Empty: every Linux node.")
   private Map<String, String> nodeSelector = new LinkedHashMap<>();
 
-  /** Taints to tolerate, e.g. to collect from control-plane nodes. */
-  @JsonPropertyDescription("Taints Filebeat tolerates, e.g. to collect from tainted or control-plane nodes.")
-  private List<Toleration> tolerations = new ArrayList<>();
+  /** Taints to tolerate; absent means every taint, so tainted nodes are collected too. */
+  @JsonPropertyDescription("Taints Filebeat tolerates. Absent: every taint ([{operator: Exists}]), so GPU, Karpenter and other tainted nodes are collected too. [] tolerates none.")
+  private List<Toleration> tolerations;
 
   /** Priority class, so the shipper is not evicted before the apps it collects from. */
-  @JsonPropertyDescription("PriorityClass of the Filebeat pods, so they are not evicted before the workloads they collect from.")
+  @JsonPropertyDescription("PriorityClass of the Filebeat pods, so they are scheduled and kept before the workloads they collect from. Absent: system-node-critical. \"\": none.")
   private String priorityClassName;
+
+  /** Which runtime writes the nodes' container logs, which decides the mounts. */
+  @JsonPropertyDescription("The nodes' container runtime. containerd (default; also right for CRI-O): the logs are under /var/log. docker: /var/lib/docker/containers is mounted too.")
+  private ContainerRuntime containerRuntime;
+
+  /** Fields of the Filebeat container's security context that replace the defaults. */
+  @JsonPropertyDescription("Security context fields that replace the Filebeat container's defaults (root, read-only root filesystem, no privilege escalation, all capabilities dropped). On SELinux-enforcing nodes: seLinuxOptions.type spc_t (RHEL, OpenShift) or super_t (Bottlerocket), or privileged: true.")
+  private SecurityContext securityContext;
 
   public String getImage() { return image; }
   public void setImage(String image) { this.image = image; }
@@ -44,4 +52,8 @@ public class ShipperSpec {
   public void setTolerations(List<Toleration> tolerations) { this.tolerations = tolerations; }
   public String getPriorityClassName() { return priorityClassName; }
   public void setPriorityClassName(String priorityClassName) { this.priorityClassName = priorityClassName; }
+  public ContainerRuntime getContainerRuntime() { return containerRuntime; }
+  public void setContainerRuntime(ContainerRuntime containerRuntime) { this.containerRuntime = containerRuntime; }
+  public SecurityContext getSecurityContext() { return securityContext; }
+  public void setSecurityContext(SecurityContext securityContext) { this.securityContext = securityContext; }
 }

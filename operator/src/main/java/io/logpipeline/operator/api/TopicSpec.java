@@ -39,7 +39,7 @@ public class TopicSpec {
   @Min(1)
   @Max(32767)
   @Default("3")
-  @JsonPropertyDescription("Replication factor. With 3 or more, min.insync.replicas defaults to 2 so an acknowledged event survives a broker loss.")
+  @JsonPropertyDescription("Replication factor; at most the Kafka cluster's brokers. min.insync.replicas defaults to replicas - 1 (at least 1): with 3, an acknowledged event is on two brokers and survives the loss of one.")
   private int replicas = 3;
 
   /** How long events stay in the topic. */
@@ -48,8 +48,13 @@ public class TopicSpec {
   @JsonPropertyDescription("How long events stay in the topic (becomes retention.ms); long enough to outlast an indexing outage. A number and a unit: ms, s, m, h, d or w.")
   private String retention = "7d";
 
+  /** Per-partition size cap, so a long backlog cannot fill the brokers' disks. */
+  @Pattern("^([1-9][0-9]{0,15}(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?)?$")
+  @JsonPropertyDescription("Largest size of one partition (becomes retention.bytes), e.g. 50Gi: the oldest events are deleted beyond it, even within retention. A number with an optional unit: Ki, Mi, Gi, Ti, Pi or k, M, G, T, P. Absent or empty: no size cap, only retention.")
+  private String retentionBytes;
+
   /** Any other topic config. */
-  @JsonPropertyDescription("Any other Kafka topic config, e.g. max.message.bytes; overrides the operator's defaults.")
+  @JsonPropertyDescription("Any other Kafka topic config, overriding the operator's defaults. max.message.bytes (default 1048588) also sizes Filebeat's and Logstash's limits; min.insync.replicas may not exceed replicas.")
   private Map<String, String> config = new LinkedHashMap<>();
 
   public String getName() { return name; }
@@ -60,6 +65,8 @@ public class TopicSpec {
   public void setReplicas(int replicas) { this.replicas = replicas; }
   public String getRetention() { return retention; }
   public void setRetention(String retention) { this.retention = retention; }
+  public String getRetentionBytes() { return retentionBytes; }
+  public void setRetentionBytes(String retentionBytes) { this.retentionBytes = retentionBytes; }
   public Map<String, String> getConfig() { return config; }
   public void setConfig(Map<String, String> config) { this.config = config; }
 }

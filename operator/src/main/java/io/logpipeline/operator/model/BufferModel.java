@@ -15,6 +15,7 @@ public final class BufferModel {
   /** Label the Topic Operator uses to pick the Kafka cluster a KafkaTopic belongs to. */
   public static final String STRIMZI_CLUSTER_LABEL = "strimzi.io/cluster";
   static final String PRODUCT = "kafka";
+  static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
 
   private BufferModel() {}
 
@@ -27,16 +28,29 @@ public final class BufferModel {
     TopicSpec topic = Objects.requireNonNullElseGet(p.spec().getKafka().getTopic(), TopicSpec::new);
     Map<String, Object> config = new LinkedHashMap<>();
     config.put("retention.ms", String.valueOf(p.retentionMs()));
-    config.put("cleanup.policy", "delete");
-    if (topic.getReplicas() >= 3) {
-      // With acks=all, two in-sync copies must hold an event before it counts as shipped,
-      // so losing one broker loses nothing.
-      config.put("min.insync.replicas", "2");
+    if (topic.getRetentionBytes() != null && !topic.getRetentionBytes().isEmpty()) {
+      config.put("retention.bytes", String.valueOf(SpecRules.bytes(topic.getRetentionBytes())));
     }
+    config.put("cleanup.policy", "delete");
+    // With acks=all, this many in-sync copies must hold an event before Filebeat counts it as
+    // shipped; one broker fewer than the replicas keeps the topic writable through a broker's
+    // restart. Kafka's default (1) lets the leader alone acknowledge.
+    config.put(MIN_INSYNC_REPLICAS, String.valueOf(defaultMinInsyncReplicas(topic.getReplicas())));
+    // Explicit, so that no broker default below it drops Filebeat's largest events.
+    config.put(MessageSizes.TOPIC_CONFIG, String.valueOf(MessageSizes.DEFAULT_TOPIC_BYTES));
+    // Retention counts from when the broker took an event, not from when the line was written: a
+    // backlog shipped late is not deleted early, and a node's clock ahead of time neither pins
+    // segments past retention nor gets its events refused (message.timestamp.after.max.ms).
+    config.put("message.timestamp.type", "LogAppendTime");
     if (topic.getConfig() != null) {
       config.putAll(topic.getConfig());
     }
     return config;
+  }
+
+  /** replicas - 1, at least 1. */
+  static int defaultMinInsyncReplicas(int replicas) {
+    return Math.max(1, replicas - 1);
   }
 
   public static KafkaTopic kafkaTopic(Pipeline p) {

@@ -124,6 +124,11 @@ public final class IndexerModel {
     // A new group starts at the oldest buffered event, not the newest: nothing is skipped.
     setting(conf, 4, "auto_offset_reset", q("earliest"));
     setting(conf, 4, "codec", "json");
+    // Never below the topic's largest batch: a fetch limit under it only works by the consumer's
+    // exception for the first batch of a partition, one batch per fetch.
+    MessageSizes sizes = MessageSizes.of(p);
+    setting(conf, 4, "max_partition_fetch_bytes", String.valueOf(sizes.fetchPartitionBytes()));
+    setting(conf, 4, "fetch_max_bytes", String.valueOf(sizes.fetchBytes()));
     KafkaSecurity.logstashSettings(p).forEach((key, value) -> setting(conf, 4, key, value));
     conf.append("  }\n");
   }

@@ -208,6 +208,7 @@ public record Pipeline(
         : spec.getElasticsearch().getIndex();
 
     problems.addAll(SpecRules.topic(topic, topicName));
+    problems.addAll(SpecRules.topicConfig(topic, spec.getSources()));
     if (!blank(kafka.getCluster())) {
       problems.addAll(SpecRules.kafkaCluster(kafka.getCluster()));
     }

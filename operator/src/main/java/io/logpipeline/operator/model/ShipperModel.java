@@ -1,5 +1,7 @@
 package io.logpipeline.operator.model;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -8,8 +10,14 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -17,6 +25,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.logpipeline.operator.api.ContainerRuntime;
 import io.logpipeline.operator.api.MultilineSpec;
 import io.logpipeline.operator.api.ShipperSpec;
 import io.logpipeline.operator.api.SourcesSpec;
@@ -26,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The shipper stage: Filebeat on every node, reading the node's container log files and
@@ -41,8 +51,25 @@ public final class ShipperModel {
   /** On the node: one directory per pipeline, so pipelines never share a registry. */
   static final String HOST_DATA_ROOT = "/var/lib/logpipeline";
   static final String CONTAINER_LOGS = "/var/log/containers";
-  /** Largest event Filebeat sends; below Kafka's default max.message.bytes (1048588). */
-  static final int MAX_MESSAGE_BYTES = 1_000_000;
+  /** Where Docker keeps the files the /var/log/pods links point to on its nodes. */
+  public static final String DOCKER_CONTAINERS = "/var/lib/docker/containers";
+  /**
+   * Shipped with this tag, never dropped, when add_kubernetes_metadata found nothing for the
+   * file: after the pod was deleted and its metadata expired, or right after a Filebeat restart.
+   */
+  public static final String METADATA_MISSING_TAG = "kubernetes_metadata_missing";
+  /** A field add_kubernetes_metadata sets on every event it enriches. */
+  static final String METADATA_PRESENT_FIELD = "kubernetes.pod.uid";
+  /**
+   * The node's default PriorityClass for the shipper: scheduled before, and evicted after, the
+   * workloads whose logs it reads.
+   */
+  public static final String DEFAULT_PRIORITY_CLASS = "system-node-critical";
+  /** The image runs on Linux only: Windows nodes neither can run it nor are expected to. */
+  public static final Map<String, String> DEFAULT_NODE_SELECTOR = Map.of("kubernetes.io/os", "linux");
+  public static final ContainerRuntime DEFAULT_CONTAINER_RUNTIME = ContainerRuntime.CONTAINERD;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern REGEX_SPECIAL = Pattern.compile("[\\\\^$.|?*+()\\[\\]{}]");
 
   private ShipperModel() {}
 
@@ -64,6 +91,7 @@ public final class ShipperModel {
   /** The filestream input that reads the selected containers' log files on the node. */
   static Map<String, Object> containerInput(Pipeline p) {
     SourcesSpec sources = Objects.requireNonNullElseGet(p.spec().getSources(), SourcesSpec::new);
+    MessageSizes sizes = MessageSizes.of(p);
 
     List<Map<String, Object>> parsers = new ArrayList<>();
     // The container parser reads both CRI and Docker json-file lines and joins partial lines.
@@ -74,7 +102,10 @@ public final class ShipperModel {
           "type", "pattern",
           "pattern", multiline.getPattern(),
           "negate", multiline.isNegate(),
-          "match", Objects.requireNonNullElse(multiline.getMatch(), "after"))));
+          "match", Objects.requireNonNullElse(multiline.getMatch(), "after"),
+          // Every line adds at least its separator: the byte limit, not the default 500 lines,
+          // decides where a long event is truncated (and flagged).
+          "max_lines", sizes.lineBytes())));
     }
 
     Map<String, Object> input = new LinkedHashMap<>();
@@ -91,9 +122,35 @@ public final class ShipperModel {
           .map(ns -> "^" + CONTAINER_LOGS + "/[^_]+_" + ns + "_").toList());
     }
     input.put("prospector.scanner.symlinks", true);
+    input.putAll(fileIdentity());
+    // A line longer than this is cut here and flagged log.flags: truncated, so that the event
+    // stays below the Kafka output's limit, which would drop it (see MessageSizes).
+    input.put("message_max_bytes", sizes.lineBytes());
     input.put("parsers", parsers);
     input.put("processors", processors(sources));
     return input;
+  }
+
+  /**
+   * How Filebeat tells files apart and when it lets go of them, for kubelet's container logs
+   * (the reasoning is in docs/durability.md, "File identity"):
+   * <ul>
+   * <li>native identity (inode and device), stated so that a Filebeat 9 image does not switch to
+   *     the fingerprint, which ignores files shorter than the fingerprint, such as a short-lived
+   *     pod's few lines;</li>
+   * <li>a removed or rotated-away file is read to its end through the open handle (by default the
+   *     harvester would close it, losing what it had not read yet), which also keeps its inode
+   *     from being reused meanwhile;</li>
+   * <li>the state of a removed file is dropped, so that a new file given its inode later starts
+   *     at offset 0 rather than at the old file's offset.</li>
+   * </ul>
+   */
+  static Map<String, Object> fileIdentity() {
+    return ordered(
+        "prospector.scanner.fingerprint.enabled", false,
+        "file_identity.native", Map.of(),
+        "close.on_state_change.removed", false,
+        "clean_removed", true);
   }
 
   /** Filebeat's Kafka output: the pipeline's topic, acknowledged by every in-sync replica. */
@@ -107,7 +164,8 @@ public final class ShipperModel {
     // that Filebeat already counted as shipped.
     kafka.put("required_acks", -1);
     kafka.put("compression", "gzip");
-    kafka.put("max_message_bytes", maxMessageBytes(p));
+    // Larger events are dropped, not retried: MessageSizes keeps every event below it.
+    kafka.put("max_message_bytes", MessageSizes.of(p).eventBytes());
     // Filebeat keeps unacknowledged events and retries until Kafka takes them; the registry
     // only advances on acknowledgement, so an outage delays but never drops.
     kafka.put("max_retries", 3);
@@ -115,22 +173,6 @@ public final class ShipperModel {
     kafka.put("backoff.max", "60s");
     kafka.putAll(KafkaSecurity.filebeatSettings(p));
     return kafka;
-  }
-
-  /**
-   * Largest event Filebeat sends: never above the topic's max.message.bytes, or Kafka would
-   * refuse the event and Filebeat would retry it forever.
-   */
-  static int maxMessageBytes(Pipeline p) {
-    Object topicLimit = BufferModel.topicConfig(p).get("max.message.bytes");
-    if (topicLimit != null) {
-      try {
-        return (int) Math.min(MAX_MESSAGE_BYTES, Long.parseLong(topicLimit.toString().trim()));
-      } catch (NumberFormatException ignored) {
-        // Strimzi reports a malformed value on the KafkaTopic; keep Filebeat's default.
-      }
-    }
-    return MAX_MESSAGE_BYTES;
   }
 
   private static List<String> logPaths(SourcesSpec sources) {
@@ -141,23 +183,27 @@ public final class ShipperModel {
     return namespaces.stream().map(ns -> CONTAINER_LOGS + "/*_" + ns + "_*.log").toList();
   }
 
+  /**
+   * Enrichment, selection and decoding. Selection never depends on Kubernetes metadata alone:
+   * the container comes from the file's path, and a pod selector drops an event only when its
+   * metadata is there to say the pod does not match. An event without metadata is shipped and
+   * tagged {@link #METADATA_MISSING_TAG}.
+   */
   private static List<Map<String, Object>> processors(SourcesSpec sources) {
     List<Map<String, Object>> processors = new ArrayList<>();
     processors.add(Map.of("add_kubernetes_metadata", ordered(
         "host", "${NODE_NAME}",
-        "matchers", List.of(Map.of("logs_path", Map.of("logs_path", CONTAINER_LOGS + "/")))))); 
-    List<Map<String, Object>> keep = new ArrayList<>();
+        "matchers", List.of(Map.of("logs_path", Map.of("logs_path", CONTAINER_LOGS + "/"))))));
     List<String> containers = nonNull(sources.getContainers());
     if (!containers.isEmpty()) {
-      keep.add(anyOf(containers.stream()
-          .map(c -> (Map<String, Object>) Map.<String, Object>of(
-              "equals", Map.of("kubernetes.container.name", c)))
-          .toList()));
+      processors.add(Map.of("drop_event", Map.of("when", Map.of("not",
+          Map.of("regexp", Map.of("log.file.path", containerPathRegex(containers)))))));
     }
-    keep.addAll(selectorConditions(sources.getPodSelector()));
-    if (!keep.isEmpty()) {
-      Map<String, Object> all = keep.size() == 1 ? keep.get(0) : Map.of("and", keep);
-      processors.add(Map.of("drop_event", Map.of("when", Map.of("not", all))));
+    List<Map<String, Object>> selector = selectorConditions(sources.getPodSelector());
+    if (!selector.isEmpty()) {
+      Map<String, Object> matches = selector.size() == 1 ? selector.get(0) : Map.of("and", selector);
+      processors.add(Map.of("drop_event", Map.of("when", Map.of("and", List.of(
+          metadataPresent(), Map.of("not", matches))))));
     }
     if (sources.isJson()) {
       processors.add(Map.of("decode_json_fields", ordered(
@@ -166,7 +212,27 @@ public final class ShipperModel {
           "overwrite_keys", true,
           "add_error_key", true)));
     }
+    // After decoding, which would replace the tags with a "tags" key of the line.
+    processors.add(Map.of("add_tags", ordered(
+        "tags", List.of(METADATA_MISSING_TAG),
+        "when", Map.of("not", metadataPresent()))));
     return processors;
+  }
+
+  private static Map<String, Object> metadataPresent() {
+    return Map.of("has_fields", List.of(METADATA_PRESENT_FIELD));
+  }
+
+  /**
+   * A file of one of these containers, from its name in /var/log/containers:
+   * {@code <pod>_<namespace>_<container>-<container id>.log}. Pod and namespace names have no
+   * '_'; a container name may have '-' but the runtime's id (hex) has none, so "app" never
+   * matches the files of a container "app-worker".
+   */
+  static String containerPathRegex(List<String> containers) {
+    String names = containers.stream().map(c -> REGEX_SPECIAL.matcher(c).replaceAll("\\\\$0"))
+        .collect(java.util.stream.Collectors.joining("|"));
+    return "^" + CONTAINER_LOGS + "/[^_/]+_[^_/]+_(" + names + ")-[0-9a-f]+\\.log$";
   }
 
   /**
@@ -267,6 +333,28 @@ public final class ShipperModel {
   public static DaemonSet daemonSet(Pipeline p, ConfigMap config) {
     ShipperSpec shipper = Objects.requireNonNullElseGet(p.spec().getShipper(), ShipperSpec::new);
     String configHash = ConfigFiles.hash(config.getData());
+    List<io.fabric8.kubernetes.api.model.VolumeMount> mounts = new ArrayList<>(List.of(
+        new VolumeMountBuilder().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).build(),
+        new VolumeMountBuilder().withName("data").withMountPath(DATA_DIR).build(),
+        new VolumeMountBuilder().withName("varlog").withMountPath("/var/log").withReadOnly(true).build()));
+    List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>(List.of(
+        new VolumeBuilder().withName("config").withNewConfigMap()
+            .withName(p.shipperName())
+            // Filebeat refuses a config file that group or others may write.
+            .withDefaultMode(0640)
+            .endConfigMap().build(),
+        new VolumeBuilder().withName("data").withNewHostPath()
+            .withPath(hostDataPath(p)).withType("DirectoryOrCreate").endHostPath().build(),
+        new VolumeBuilder().withName("varlog").withNewHostPath()
+            .withPath("/var/log").withType("Directory").endHostPath().build()));
+    if (containerRuntime(shipper) == ContainerRuntime.DOCKER) {
+      // Docker nodes keep the files the /var/log/pods links point to here; containerd and CRI-O
+      // write them under /var/log/pods itself.
+      mounts.add(new VolumeMountBuilder().withName("dockercontainers").withMountPath(DOCKER_CONTAINERS)
+          .withReadOnly(true).build());
+      volumes.add(new VolumeBuilder().withName("dockercontainers").withNewHostPath()
+          .withPath(DOCKER_CONTAINERS).endHostPath().build());
+    }
     DaemonSet daemonSet = new DaemonSetBuilder()
         .withMetadata(p.metadata(p.shipperName(), Pipeline.COMPONENT_SHIPPER, PRODUCT))
         .withNewSpec()
@@ -280,9 +368,9 @@ public final class ShipperModel {
             .withNewSpec()
               .withServiceAccountName(p.shipperName())
               .withTerminationGracePeriodSeconds(30L)
-              .withNodeSelector(emptyToNull(shipper.getNodeSelector()))
-              .withTolerations(emptyToNull(shipper.getTolerations()))
-              .withPriorityClassName(blankToNull(shipper.getPriorityClassName()))
+              .withNodeSelector(nodeSelector(shipper))
+              .withTolerations(emptyToNull(tolerations(shipper)))
+              .withPriorityClassName(priorityClassName(shipper))
               .addNewContainer()
                 .withName(PRODUCT)
                 .withImage(Objects.requireNonNullElse(blankToNull(shipper.getImage()), DEFAULT_IMAGE))
@@ -291,36 +379,77 @@ public final class ShipperModel {
                     .withNewFieldRef().withFieldPath("spec.nodeName").endFieldRef()
                   .endValueFrom().endEnv()
                 .withResources(Objects.requireNonNullElseGet(shipper.getResources(), ShipperModel::defaultResources))
-                // Root only to read root-owned log files; nothing else is granted.
-                .withNewSecurityContext()
-                  .withRunAsUser(0L)
-                  .withReadOnlyRootFilesystem(true)
-                  .withAllowPrivilegeEscalation(false)
-                  .withNewCapabilities().withDrop("ALL").endCapabilities()
-                .endSecurityContext()
-                .addNewVolumeMount().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).endVolumeMount()
-                .addNewVolumeMount().withName("data").withMountPath(DATA_DIR).endVolumeMount()
-                .addNewVolumeMount().withName("varlog").withMountPath("/var/log").withReadOnly(true).endVolumeMount()
-                .addNewVolumeMount().withName("dockercontainers").withMountPath("/var/lib/docker/containers").withReadOnly(true).endVolumeMount()
+                .withSecurityContext(securityContext(shipper))
+                .withVolumeMounts(mounts)
               .endContainer()
-              .addNewVolume().withName("config").withNewConfigMap()
-                  .withName(p.shipperName())
-                  // Filebeat refuses a config file that group or others may write.
-                  .withDefaultMode(0640)
-                .endConfigMap().endVolume()
-              .addNewVolume().withName("data").withNewHostPath()
-                  .withPath(hostDataPath(p)).withType("DirectoryOrCreate").endHostPath().endVolume()
-              .addNewVolume().withName("varlog").withNewHostPath()
-                  .withPath("/var/log").withType("Directory").endHostPath().endVolume()
-              // Docker nodes keep the files the /var/log/containers links point to here.
-              .addNewVolume().withName("dockercontainers").withNewHostPath()
-                  .withPath("/var/lib/docker/containers").endHostPath().endVolume()
+              .withVolumes(volumes)
             .endSpec()
           .endTemplate()
         .endSpec()
         .build();
     KafkaSecurity.shipperPod(p, daemonSet.getSpec().getTemplate(), PRODUCT);
     return daemonSet;
+  }
+
+  /** Every taint tolerated: GPU, Karpenter, control-plane and other tainted nodes run containers too. */
+  public static List<Toleration> defaultTolerations() {
+    return List.of(new TolerationBuilder().withOperator("Exists").build());
+  }
+
+  /** The spec's tolerations; absent: {@link #defaultTolerations()}, [] none. */
+  public static List<Toleration> tolerations(ShipperSpec shipper) {
+    return shipper.getTolerations() == null ? defaultTolerations() : shipper.getTolerations();
+  }
+
+  /** The spec's PriorityClass; absent: {@link #DEFAULT_PRIORITY_CLASS}, "" none. */
+  static String priorityClassName(ShipperSpec shipper) {
+    return shipper.getPriorityClassName() == null ? DEFAULT_PRIORITY_CLASS
+        : blankToNull(shipper.getPriorityClassName());
+  }
+
+  /** {@link #DEFAULT_NODE_SELECTOR} and the spec's labels, which win on the same key. */
+  public static Map<String, String> nodeSelector(ShipperSpec shipper) {
+    Map<String, String> selector = new LinkedHashMap<>(DEFAULT_NODE_SELECTOR);
+    if (shipper.getNodeSelector() != null) {
+      selector.putAll(shipper.getNodeSelector());
+    }
+    return selector;
+  }
+
+  public static ContainerRuntime containerRuntime(ShipperSpec shipper) {
+    return Objects.requireNonNullElse(shipper.getContainerRuntime(), DEFAULT_CONTAINER_RUNTIME);
+  }
+
+  /** Root only to read root-owned log files; nothing else is granted. */
+  public static SecurityContext defaultSecurityContext() {
+    return new SecurityContextBuilder()
+        .withRunAsUser(0L)
+        .withReadOnlyRootFilesystem(true)
+        .withAllowPrivilegeEscalation(false)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .build();
+  }
+
+  /**
+   * {@link #defaultSecurityContext()} with the fields the spec sets replaced, for nodes whose
+   * SELinux policy keeps an ordinary container from the host's log files.
+   */
+  static SecurityContext securityContext(ShipperSpec shipper) {
+    SecurityContext defaults = defaultSecurityContext();
+    if (shipper.getSecurityContext() == null) {
+      return defaults;
+    }
+    TypeReference<Map<String, Object>> tree = new TypeReference<>() {};
+    Map<String, Object> merged = new LinkedHashMap<>(JSON.convertValue(defaults, tree));
+    Map<String, Object> overrides = JSON.convertValue(shipper.getSecurityContext(), tree);
+    overrides.values().removeIf(Objects::isNull);
+    merged.putAll(overrides);
+    if (Boolean.TRUE.equals(shipper.getSecurityContext().getPrivileged())
+        && shipper.getSecurityContext().getAllowPrivilegeEscalation() == null) {
+      // The API server refuses a privileged container that may not escalate privileges.
+      merged.remove("allowPrivilegeEscalation");
+    }
+    return JSON.convertValue(merged, SecurityContext.class);
   }
 
   private static Map<String, Object> ordered(Object... kv) {

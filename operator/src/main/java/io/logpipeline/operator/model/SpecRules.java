@@ -73,6 +73,111 @@ final class SpecRules {
     return problems;
   }
 
+  /** A Kubernetes-style byte quantity as retentionBytes takes it: digits and a unit. */
+  private static final Pattern BYTES = Pattern.compile("^([1-9][0-9]{0,15})(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$");
+
+  /**
+   * The topic config keys the operator derives other settings from, and retentionBytes: each
+   * must parse, and hold together with the replicas and the size chain ({@link MessageSizes}).
+   * Kafka itself accepts a min.insync.replicas above the replication factor, and then refuses
+   * every acks=all write.
+   */
+  static List<SpecProblem> topicConfig(TopicSpec topic, SourcesSpec sources) {
+    List<SpecProblem> problems = new ArrayList<>();
+    Map<String, String> config = Objects.requireNonNullElse(topic.getConfig(), Map.of());
+    String minInsync = config.get(BufferModel.MIN_INSYNC_REPLICAS);
+    if (minInsync != null) {
+      String field = "spec.kafka.topic.config." + BufferModel.MIN_INSYNC_REPLICAS;
+      Long value = integer(minInsync);
+      if (value == null || value < 1) {
+        problems.add(new SpecProblem(field, "'" + excerpt(minInsync) + "' is not a number of replicas:"
+            + " use 1 to " + topic.getReplicas()));
+      } else if (value > topic.getReplicas()) {
+        problems.add(new SpecProblem(field, "is " + value + " but the topic has "
+            + topic.getReplicas() + (topic.getReplicas() == 1 ? " replica" : " replicas")
+            + ", so Kafka would refuse every write acknowledged by all"
+            + " in-sync replicas: use at most " + topic.getReplicas() + " (default: replicas - 1)"));
+      }
+    }
+    boolean json = sources != null && sources.isJson();
+    int minTopicBytes = MessageSizes.minTopicBytes(json);
+    String maxMessage = config.get(MessageSizes.TOPIC_CONFIG);
+    long topicBytes = MessageSizes.DEFAULT_TOPIC_BYTES;
+    if (maxMessage != null) {
+      String field = "spec.kafka.topic.config." + MessageSizes.TOPIC_CONFIG;
+      Long value = integer(maxMessage);
+      if (value == null || value > Integer.MAX_VALUE) {
+        problems.add(new SpecProblem(field, "'" + excerpt(maxMessage) + "' is not a size in bytes:"
+            + " use a number from " + minTopicBytes + " to " + Integer.MAX_VALUE));
+      } else if (value < minTopicBytes) {
+        problems.add(new SpecProblem(field, "is " + value + "; at least " + minTopicBytes
+            + " leave room for a line of " + MessageSizes.MIN_LINE_BYTES + " bytes once Filebeat has"
+            + " encoded it as JSON" + (json ? " twice (spec.sources.json keeps the line and its fields)" : "")
+            + " with its metadata; below that, long lines would be dropped instead of truncated"));
+      } else {
+        topicBytes = value;
+      }
+    }
+    String retentionBytes = topic.getRetentionBytes();
+    if (retentionBytes != null && !retentionBytes.isEmpty()) {
+      String field = "spec.kafka.topic.retentionBytes";
+      Long value = BYTES.matcher(retentionBytes).matches() ? bytesOrNull(retentionBytes) : null;
+      if (value == null) {
+        problems.add(new SpecProblem(field, "'" + excerpt(retentionBytes) + "' is not a size: use a"
+            + " number and an optional unit (Ki, Mi, Gi, Ti, Pi, k, M, G, T, P), e.g. 50Gi"));
+      } else if (value < topicBytes) {
+        problems.add(new SpecProblem(field, "is " + value + " bytes, less than one batch of the"
+            + " topic (max.message.bytes " + topicBytes + "): use at least " + topicBytes
+            + ", e.g. 50Gi"));
+      }
+    }
+    return problems;
+  }
+
+  /** Bytes of a valid retentionBytes quantity. */
+  static long bytes(String quantity) {
+    Long value = bytesOrNull(quantity);
+    if (value == null) {
+      throw new IllegalArgumentException("not a validated size: " + quantity);
+    }
+    return value;
+  }
+
+  private static Long bytesOrNull(String quantity) {
+    Matcher m = BYTES.matcher(quantity);
+    if (!m.matches()) {
+      return null;
+    }
+    long unit = switch (Objects.requireNonNullElse(m.group(2), "")) {
+      case "" -> 1L;
+      case "k" -> 1_000L;
+      case "M" -> 1_000_000L;
+      case "G" -> 1_000_000_000L;
+      case "T" -> 1_000_000_000_000L;
+      case "P" -> 1_000_000_000_000_000L;
+      case "Ki" -> 1L << 10;
+      case "Mi" -> 1L << 20;
+      case "Gi" -> 1L << 30;
+      case "Ti" -> 1L << 40;
+      case "Pi" -> 1L << 50;
+      default -> throw new IllegalArgumentException(m.group(2));
+    };
+    try {
+      return Math.multiplyExact(Long.parseLong(m.group(1)), unit);
+    } catch (ArithmeticException e) {
+      return null;
+    }
+  }
+
+  /** A decimal integer as Kafka parses its config values, or null. */
+  private static Long integer(String s) {
+    try {
+      return Long.parseLong(s.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   /** retention.ms of a valid retention such as {@code 7d}. */
   static long retentionMs(String retention) {
     Matcher m = RETENTION.matcher(Objects.requireNonNullElse(retention, "7d"));

@@ -8,6 +8,7 @@ import io.logpipeline.operator.api.CredentialsSecretRef;
 import io.logpipeline.operator.api.KafkaAuthenticationType;
 import io.logpipeline.operator.api.KafkaCredentialsRef;
 import io.logpipeline.operator.api.SecretKeySpec;
+import io.logpipeline.operator.model.BufferModel;
 import io.logpipeline.operator.model.IndexerModel;
 import io.logpipeline.operator.model.KafkaSecurity;
 import io.logpipeline.operator.model.Pipeline;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -45,6 +47,8 @@ final class ClusterReferences {
    * A missing one is read every time, so that it is noticed as soon as it is created.
    */
   private final Map<String, Instant> kafkaFoundAt = new ConcurrentHashMap<>();
+  /** Brokers of each Kafka cluster ("namespace/name"), and when they were counted. */
+  private final Map<String, BrokerCount> brokerCounts = new ConcurrentHashMap<>();
 
   ClusterReferences(Clock clock, Duration crdRecheck) {
     this.clock = clock;
@@ -167,6 +171,104 @@ final class ClusterReferences {
     }
     return Optional.empty();
   }
+
+  /**
+   * What the spec asks of the Kafka cluster beyond its existence: the replication factor. Checked
+   * once the references are there.
+   */
+  List<SpecProblem> kafkaCapacity(Pipeline p, KubernetesClient client, Optional<KafkaTopic> existingTopic) {
+    return replicationFactor(client, p, existingTopic).map(List::of).orElse(List.of());
+  }
+
+  /**
+   * A replication factor above the cluster's brokers leaves the KafkaTopic NotReady for good:
+   * reported before the topic is created or changed, not once it is stuck. A topic Strimzi
+   * reports Ready is left alone (the brokers may be down for maintenance; Kafka reports that).
+   */
+  private Optional<SpecProblem> replicationFactor(KubernetesClient client, Pipeline p,
+      Optional<KafkaTopic> existingTopic) {
+    int replicas = p.spec().getKafka().getTopic() == null ? 3 : p.spec().getKafka().getTopic().getReplicas();
+    boolean readyAsIs = existingTopic.filter(t -> t.getSpec() != null
+        && Objects.equals(t.getSpec().getReplicas(), replicas) && ready(t)).isPresent();
+    if (readyAsIs) {
+      return Optional.empty();
+    }
+    Optional<Integer> brokers = brokers(client, p);
+    if (brokers.isEmpty() || replicas <= brokers.get()) {
+      return Optional.empty();
+    }
+    String cluster = p.spec().getKafka().getCluster();
+    return Optional.of(new SpecProblem("spec.kafka.topic.replicas", "is " + replicas
+        + " but Strimzi Kafka " + cluster + " has " + brokers.get() + " broker"
+        + (brokers.get() == 1 ? "" : "s") + ", so the topic cannot be created: use at most "
+        + brokers.get() + " (min.insync.replicas follows: replicas - 1, at least 1), or add brokers"));
+  }
+
+  private static boolean ready(KafkaTopic topic) {
+    return topic.getStatus() != null && topic.getStatus().getConditions() != null
+        && topic.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /**
+   * The brokers of the named Strimzi Kafka: the replicas of its KafkaNodePools with the broker
+   * role (KRaft), else the Kafka's spec.kafka.replicas (ZooKeeper-based Strimzi). Read at most
+   * every crdRecheck per cluster; empty when Strimzi does not say.
+   */
+  private Optional<Integer> brokers(KubernetesClient client, Pipeline p) {
+    if (p.spec().getKafka().getCluster() == null || p.spec().getKafka().getCluster().isBlank()) {
+      // An external Kafka: the operator's AdminClient reports a replication factor it refuses.
+      return Optional.empty();
+    }
+    Optional<String> version = kafkaApiVersion(client);
+    if (version.isEmpty()) {
+      return Optional.empty();
+    }
+    String cluster = p.spec().getKafka().getCluster();
+    String key = p.kafkaNamespace() + "/" + cluster;
+    Instant now = clock.instant();
+    BrokerCount cached = brokerCounts.get(key);
+    if (cached != null && Duration.between(cached.readAt(), now).compareTo(crdRecheck) < 0) {
+      return cached.brokers();
+    }
+    Optional<Integer> brokers = Optional.empty();
+    String apiVersion = "kafka.strimzi.io/" + version.get();
+    try {
+      var pools = client.genericKubernetesResources(apiVersion, "KafkaNodePool")
+          .inNamespace(p.kafkaNamespace()).withLabel(BufferModel.STRIMZI_CLUSTER_LABEL, cluster)
+          .list().getItems();
+      int sum = 0;
+      for (var pool : pools) {
+        Object spec = pool.getAdditionalProperties().get("spec");
+        if (spec instanceof Map<?, ?> poolSpec && poolSpec.get("roles") instanceof List<?> roles
+            && roles.contains("broker") && poolSpec.get("replicas") instanceof Number n) {
+          sum += n.intValue();
+        }
+      }
+      if (!pools.isEmpty()) {
+        brokers = Optional.of(sum);
+      }
+    } catch (RuntimeException e) {
+      log.debug("cannot list KafkaNodePools of {}: {}", key, e.getMessage());
+    }
+    if (brokers.isEmpty()) {
+      try {
+        var kafka = client.genericKubernetesResources(apiVersion, "Kafka")
+            .inNamespace(p.kafkaNamespace()).withName(cluster).get();
+        if (kafka != null && kafka.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
+            && spec.get("kafka") instanceof Map<?, ?> kafkaSpec
+            && kafkaSpec.get("replicas") instanceof Number n) {
+          brokers = Optional.of(n.intValue());
+        }
+      } catch (RuntimeException e) {
+        log.debug("cannot read Kafka {}: {}", key, e.getMessage());
+      }
+    }
+    brokerCounts.put(key, new BrokerCount(now, brokers));
+    return brokers;
+  }
+
+  private record BrokerCount(Instant readAt, Optional<Integer> brokers) {}
 
   /** The Kafka CRD's served version, looked up at most every crdRecheck. */
   private Optional<String> kafkaApiVersion(KubernetesClient client) {

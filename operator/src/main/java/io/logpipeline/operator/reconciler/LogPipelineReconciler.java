@@ -11,12 +11,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
@@ -146,12 +148,21 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       return statusUpdate(lp, PipelineHealth.invalid(lp, "InvalidSpec", e.problems(), childrenExist, now),
           context);
     }
-    var missing = references.check(pipeline, context.getClient(), context.getSecondaryResource(KafkaTopic.class));
+    var existingTopic = context.getSecondaryResource(KafkaTopic.class);
+    var missing = references.check(pipeline, context.getClient(), existingTopic);
     if (!missing.isEmpty()) {
       // Secrets and the Kafka cluster are not watched: look again after a while.
       log.info("nothing written, the spec refers to what is not there: {}",
           missing.stream().map(Object::toString).collect(Collectors.joining("; ")));
       return statusUpdate(lp, PipelineHealth.invalid(lp, "MissingReference", missing, childrenExist, now),
+          context).rescheduleAfter(referenceRecheck);
+    }
+    var tooLarge = references.kafkaCapacity(pipeline, context.getClient(), existingTopic);
+    if (!tooLarge.isEmpty()) {
+      // Nor are the KafkaNodePools: brokers added later are seen at the next look.
+      log.info("nothing written, the Kafka cluster cannot hold the topic: {}",
+          tooLarge.stream().map(Object::toString).collect(Collectors.joining("; ")));
+      return statusUpdate(lp, PipelineHealth.invalid(lp, "KafkaClusterTooSmall", tooLarge, childrenExist, now),
           context).rescheduleAfter(referenceRecheck);
     }
     PipelineContext.put(context, pipeline, searchClients, kafkaClients);
@@ -162,6 +173,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
         context.getSecondaryResource(DaemonSet.class).orElse(null),
         context.getSecondaryResource(KafkaTopic.class).orElse(null),
         context.getSecondaryResource(Deployment.class).orElse(null),
+        ShipperNodes.list(context),
         context.getSecondaryResourcesAsStream(KafkaUser.class).toList(),
         kafka.waiting(), kafka.externalTopic().orElse(null));
     LogPipelineStatus status = PipelineHealth.provisioned(lp, pipeline, observed, errors, now);
@@ -178,6 +190,11 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     Duration recheck = KafkaSecurity.needsSecret(pipeline) && CREDENTIALS_RECHECK.compareTo(templateRecheck) < 0
         ? CREDENTIALS_RECHECK : templateRecheck;
     return statusUpdate(lp, status, context).rescheduleAfter(recheck);
+  }
+
+  @Override
+  public List<EventSource<?, LogPipeline>> prepareEventSources(EventSourceContext<LogPipeline> context) {
+    return List.of(ShipperNodes.eventSource(context));
   }
 
   @Override

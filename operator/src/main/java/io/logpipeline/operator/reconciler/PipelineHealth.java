@@ -2,12 +2,14 @@ package io.logpipeline.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
 import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.model.Pipeline;
+import io.logpipeline.operator.model.ShipperModel;
 import io.logpipeline.operator.model.SpecProblem;
 import io.logpipeline.operator.kafka.TopicDescription;
 import io.logpipeline.operator.model.KafkaSecurity;
@@ -49,19 +51,32 @@ public final class PipelineHealth {
   }
 
   /**
-   * What a reconcile saw of the children; nulls for the ones that do not exist (yet).
+   * What a reconcile saw of the children, nulls for the ones that do not exist (yet).
    *
+   * @param nodes the cluster's nodes (empty when unknown)
    * @param kafkaUsers the pipeline's Strimzi KafkaUsers that exist
    * @param credentialsWaiting per client, what its copied Kafka credentials still wait for
    * @param externalTopic the topic of an external Kafka, as the operator left it
    */
-  public record Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment,
+  public record Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment, List<Node> nodes,
       List<KafkaUser> kafkaUsers, Map<Role, String> credentialsWaiting, TopicDescription externalTopic) {
 
     public Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment) {
-      this(daemonSet, topic, deployment, List.of(), Map.of(), null);
+      this(daemonSet, topic, deployment, List.of());
+    }
+
+    public Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment, List<Node> nodes) {
+      this(daemonSet, topic, deployment, nodes, List.of(), Map.of(), null);
+    }
+
+    public Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment,
+        List<KafkaUser> kafkaUsers, Map<Role, String> credentialsWaiting, TopicDescription externalTopic) {
+      this(daemonSet, topic, deployment, List.of(), kafkaUsers, credentialsWaiting, externalTopic);
     }
   }
+
+  /** Node names listed in a message before "and N more". */
+  static final int NODES_NAMED = 5;
 
   private PipelineHealth() {}
 
@@ -78,8 +93,12 @@ public final class PipelineHealth {
     LogPipelineStatus status = new LogPipelineStatus();
     // Shipper
     var dsStatus = seen.daemonSet() == null ? null : seen.daemonSet().getStatus();
-    int desiredNodes = dsStatus == null ? 0 : orZero(dsStatus.getDesiredNumberScheduled());
+    int scheduledNodes = dsStatus == null ? 0 : orZero(dsStatus.getDesiredNumberScheduled());
     int readyNodes = dsStatus == null ? 0 : orZero(dsStatus.getNumberReady());
+    ShipperCoverage coverage = ShipperCoverage.of(podSpec(seen.daemonSet()), seen.nodes());
+    // The DaemonSet counts only the nodes it can schedule on; a node kept off by a taint should
+    // run a shipper all the same.
+    int desiredNodes = scheduledNodes + coverage.tainted().size();
     status.setShipper(new LogPipelineStatus.ShipperStatus(desiredNodes, readyNodes));
     status.setShippers(readyNodes + "/" + desiredNodes);
     conditions.add(errors.of(SHIPPER_READY).map(e -> failed(SHIPPER_READY, e, gen)).orElseGet(() -> {
@@ -89,16 +108,21 @@ public final class PipelineHealth {
       // Until the DaemonSet controller has observed this spec, its node counts mean nothing.
       boolean observed = dsStatus != null
           && Objects.equals(dsStatus.getObservedGeneration(), seen.daemonSet().getMetadata().getGeneration());
-      boolean rolledOut = observed && orZero(dsStatus.getUpdatedNumberScheduled()) == desiredNodes;
-      if (desiredNodes == 0 && !observed) {
+      boolean rolledOut = observed && orZero(dsStatus.getUpdatedNumberScheduled()) == scheduledNodes;
+      if (!coverage.complete()) {
+        return condition(SHIPPER_READY, false,
+            coverage.tainted().isEmpty() ? "LogsNotMounted" : "NodesTainted",
+            readyNodes + "/" + desiredNodes + " nodes; " + uncovered(coverage), gen);
+      }
+      if (scheduledNodes == 0 && !observed) {
         return condition(SHIPPER_READY, false, "NodesNotReady",
             "waiting for the DaemonSet controller to schedule Filebeat", gen);
       }
-      if (desiredNodes == 0) {
+      if (scheduledNodes == 0) {
         return condition(SHIPPER_READY, false, "NoNodes", "0 nodes run Filebeat: check"
             + " spec.shipper.nodeSelector and spec.shipper.tolerations", gen);
       }
-      boolean ready = readyNodes == desiredNodes && rolledOut;
+      boolean ready = readyNodes == scheduledNodes && rolledOut;
       return condition(SHIPPER_READY, ready, ready ? "Ready" : "NodesNotReady",
           readyNodes + "/" + desiredNodes + " nodes", gen);
     }));
@@ -324,6 +348,34 @@ public final class PipelineHealth {
     status.setPhase(phase);
     status.setObservedGeneration(generation(lp));
     return status;
+  }
+
+  private static io.fabric8.kubernetes.api.model.PodSpec podSpec(DaemonSet ds) {
+    return ds == null || ds.getSpec() == null || ds.getSpec().getTemplate() == null ? null
+        : ds.getSpec().getTemplate().getSpec();
+  }
+
+  /** The nodes without a working shipper, named, and what to change. */
+  static String uncovered(ShipperCoverage coverage) {
+    List<String> parts = new ArrayList<>();
+    if (!coverage.tainted().isEmpty()) {
+      parts.add("no Filebeat on " + named(coverage.tainted().stream()
+          .map(n -> n.name() + " (taint " + n.taints().stream().map(ShipperCoverage::describe)
+              .collect(Collectors.joining(", ")) + ")").toList())
+          + ": tolerate the taint in spec.shipper.tolerations (absent tolerates every taint)");
+    }
+    if (!coverage.unreadable().isEmpty()) {
+      parts.add("Filebeat cannot read the logs of " + named(coverage.unreadable().stream()
+          .map(n -> n.name() + " (" + n.runtime() + ")").toList())
+          + ": Docker keeps them under " + ShipperModel.DOCKER_CONTAINERS
+          + "; set spec.shipper.containerRuntime: docker");
+    }
+    return String.join("; ", parts);
+  }
+
+  private static String named(List<String> nodes) {
+    String shown = String.join(", ", nodes.subList(0, Math.min(NODES_NAMED, nodes.size())));
+    return nodes.size() <= NODES_NAMED ? shown : shown + " and " + (nodes.size() - NODES_NAMED) + " more";
   }
 
   private static Condition failed(String type, StageException e, long gen) {

@@ -132,6 +132,11 @@ class OperatorPermissionsTest {
         .contains("client.secrets().inNamespace(p.kafkaNamespace())");
     assertThat(listedVerbs(NAMESPACED, "", "events")).containsExactly("create");
     assertThat(listedVerbs(CLUSTER, "kafka.strimzi.io", "kafkas")).containsExactly("get");
+    assertThat(listedVerbs(CLUSTER, "kafka.strimzi.io", "kafkanodepools")).containsExactly("list");
+    // ShipperNodes' informer
+    assertThat(listedVerbs(CLUSTER, "", "nodes")).contains("list", "watch");
+    assertThat(Files.readString(MAIN.resolve("reconciler/ShipperNodes.java")))
+        .contains("InformerEventSourceConfiguration.from(Node.class");
     var crd = Class.forName("io.logpipeline.operator.reconciler.ClusterReferences").getDeclaredField("KAFKA_CRD");
     crd.setAccessible(true);
     assertThat(LIST.uses()).filteredOn(u -> u.resource().equals("customresourcedefinitions"))
@@ -140,7 +145,7 @@ class OperatorPermissionsTest {
     // The code those lines stand for is still there (a removed call should leave the list too).
     String references = Files.readString(MAIN.resolve("reconciler/ClusterReferences.java"));
     assertThat(references).contains("client.secrets()").contains("customResourceDefinitions()")
-        .contains("genericKubernetesResources(\"kafka.strimzi.io/");
+        .contains("genericKubernetesResources(\"kafka.strimzi.io/").contains("\"KafkaNodePool\"");
     assertThat(Files.readString(MAIN.resolve("reconciler/LogPipelineReconciler.java"))).contains(".events()");
   }
 
@@ -196,6 +201,10 @@ class OperatorPermissionsTest {
     accounted.add(new PermissionList.Use(KAFKA_NAMESPACE, "", "secrets", "", "get"));
     accounted.add(new PermissionList.Use(NAMESPACED, "", "events", "", "create"));
     accounted.add(new PermissionList.Use(CLUSTER, "kafka.strimzi.io", "kafkas", "", "get"));
+    accounted.add(new PermissionList.Use(CLUSTER, "kafka.strimzi.io", "kafkanodepools", "", "list"));
+    for (String verb : List.of("list", "watch")) {
+      accounted.add(new PermissionList.Use(CLUSTER, "", "nodes", "", verb));
+    }
     accounted.add(new PermissionList.Use(CLUSTER, "apiextensions.k8s.io", "customresourcedefinitions",
         "kafkas.kafka.strimzi.io", "get"));
     accounted.add(new PermissionList.Use(LEADER_ELECTION, "coordination.k8s.io", "leases", "", "create"));

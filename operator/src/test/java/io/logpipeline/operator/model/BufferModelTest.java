@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.logpipeline.operator.api.TopicSpec;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -93,19 +94,76 @@ class BufferModelTest {
     assertThat(config(BufferModel.topicConfig(p))).containsEntry("retention.ms", String.valueOf(ms));
   }
 
+  /**
+   * With acks=all an event counts as shipped once min.insync.replicas copies hold it: one broker
+   * fewer than the replicas survives a broker's loss and keeps writes going through a restart.
+   */
   @ParameterizedTest
-  @CsvSource({"1", "2"})
-  void minInsyncReplicasIsLeftAloneBelowThreeReplicas(int replicas) {
+  @CsvSource({"1, 1", "2, 1", "3, 2", "4, 3", "5, 4"})
+  void minInsyncReplicasIsReplicasMinusOneAndAtLeastOne(int replicas, String minInsync) {
     Pipeline p = Specs.resolve(spec -> spec.getKafka().getTopic().setReplicas(replicas));
-    // min.insync.replicas 2 with fewer than 3 replicas would stop writes when one broker is down
-    assertThat(BufferModel.topicConfig(p)).doesNotContainKey("min.insync.replicas");
+    assertThat(config(BufferModel.topicConfig(p))).containsEntry("min.insync.replicas", minInsync);
   }
 
   @ParameterizedTest
-  @CsvSource({"3", "5"})
-  void minInsyncReplicasIsTwoFromThreeReplicas(int replicas) {
-    Pipeline p = Specs.resolve(spec -> spec.getKafka().getTopic().setReplicas(replicas));
-    assertThat(config(BufferModel.topicConfig(p))).containsEntry("min.insync.replicas", "2");
+  @CsvSource({"3, 4", "1, 2", "2, 3"})
+  void aMinInsyncReplicasAboveTheReplicasIsRefused(int replicas, String minInsync) {
+    List<SpecProblem> problems = Specs.problems(spec -> {
+      spec.getKafka().getTopic().setReplicas(replicas);
+      spec.getKafka().getTopic().getConfig().put("min.insync.replicas", minInsync);
+    });
+    assertThat(problems).singleElement().satisfies(problem -> {
+      assertThat(problem.field()).isEqualTo("spec.kafka.topic.config.min.insync.replicas");
+      assertThat(problem.message()).contains("is " + minInsync).contains("use at most " + replicas);
+    });
+  }
+
+  @ParameterizedTest
+  @CsvSource({"0", "-1", "two", "''"})
+  void aMinInsyncReplicasThatIsNoCountIsRefused(String minInsync) {
+    assertThat(Specs.problems(spec -> spec.getKafka().getTopic().getConfig().put("min.insync.replicas", minInsync)))
+        .singleElement().satisfies(problem ->
+            assertThat(problem.field()).isEqualTo("spec.kafka.topic.config.min.insync.replicas"));
+  }
+
+  @Test
+  void aMinInsyncReplicasUpToTheReplicasIsTheUsersChoice() {
+    Pipeline p = Specs.resolve(spec -> spec.getKafka().getTopic().getConfig().put("min.insync.replicas", "3"));
+    assertThat(config(BufferModel.topicConfig(p))).containsEntry("min.insync.replicas", "3");
+  }
+
+  /**
+   * Retention counts from when the broker appended an event: a backlog that reaches Kafka late
+   * keeps its full retention, and a node clock ahead neither pins segments nor gets refused.
+   */
+  @Test
+  void timestampsAreTheBrokersAndTheLargestMessageIsStated() {
+    assertThat(config(BufferModel.topicConfig(PAYMENTS)))
+        .containsEntry("message.timestamp.type", "LogAppendTime")
+        .containsEntry("max.message.bytes", "1048588")
+        .doesNotContainKey("retention.bytes");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"50Gi, 53687091200", "10G, 10000000000", "2097152, 2097152", "1Ti, 1099511627776", "500Mi, 524288000"})
+  void retentionBytesBecomesRetentionBytesPerPartition(String quantity, long bytes) {
+    Pipeline p = Specs.resolve(spec -> spec.getKafka().getTopic().setRetentionBytes(quantity));
+    assertThat(config(BufferModel.topicConfig(p))).containsEntry("retention.bytes", String.valueOf(bytes))
+        .containsEntry("retention.ms", String.valueOf(7 * 86_400_000L));
+  }
+
+  @Test
+  void anEmptyRetentionBytesIsNoCap() {
+    Pipeline p = Specs.resolve(spec -> spec.getKafka().getTopic().setRetentionBytes(""));
+    assertThat(BufferModel.topicConfig(p)).doesNotContainKey("retention.bytes");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"50GB", "1.5Gi", "0", "-1", "9999999999999999Pi", "1Mi"})
+  void aRetentionBytesThatIsNoSizeOrSmallerThanABatchIsRefused(String quantity) {
+    assertThat(Specs.problems(spec -> spec.getKafka().getTopic().setRetentionBytes(quantity)))
+        .singleElement().satisfies(problem ->
+            assertThat(problem.field()).isEqualTo("spec.kafka.topic.retentionBytes"));
   }
 
   @Test

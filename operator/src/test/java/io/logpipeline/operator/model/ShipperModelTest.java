@@ -15,6 +15,9 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.logpipeline.operator.api.ContainerRuntime;
 import io.logpipeline.operator.api.MultilineSpec;
 import io.logpipeline.operator.api.ShipperSpec;
 import java.nio.file.FileSystems;
@@ -54,15 +57,14 @@ class ShipperModelTest {
     }
 
     @Test
-    void mountsTheNodeLogDirectoriesReadOnly() {
+    void mountsTheNodeLogDirectoryReadOnlyAndNothingOfDocker() {
       VolumeMount varlog = mountAt("/var/log");
       assertThat(varlog.getReadOnly()).isTrue();
       assertThat(volume(varlog.getName()).getHostPath().getPath()).isEqualTo("/var/log");
-
-      VolumeMount docker = mountAt("/var/lib/docker/containers");
-      assertThat(docker.getReadOnly()).isTrue();
-      assertThat(volume(docker.getName()).getHostPath().getPath())
-          .isEqualTo("/var/lib/docker/containers");
+      // containerd and CRI-O (EKS AL2023, Bottlerocket) write the files under /var/log/pods
+      assertThat(filebeat.getVolumeMounts()).noneMatch(m -> m.getMountPath().startsWith("/var/lib/docker"));
+      assertThat(pod.getVolumes()).noneMatch(v -> v.getHostPath() != null
+          && v.getHostPath().getPath().startsWith("/var/lib/docker"));
     }
 
     @Test
@@ -109,14 +111,21 @@ class ShipperModelTest {
     }
 
     @Test
-    void defaultsResourcesAndLeavesSchedulingUnset() {
+    void defaultsResources() {
       assertThat(filebeat.getResources()).isEqualTo(ShipperModel.defaultResources());
       assertThat(filebeat.getResources().getRequests()).containsKeys("cpu", "memory");
       assertThat(filebeat.getResources().getLimits()).containsKey("memory");
-      // empty lists and maps are left out, as the API server would drop them
-      assertThat(pod.getTolerations()).isNullOrEmpty();
-      assertThat(pod.getNodeSelector()).isNullOrEmpty();
-      assertThat(pod.getPriorityClassName()).isNull();
+    }
+
+    @Test
+    void runsOnEveryLinuxNodeTaintedOrNotBeforeTheWorkloads() {
+      assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
+        assertThat(t.getOperator()).isEqualTo("Exists");
+        assertThat(t.getKey()).isNull();
+        assertThat(t.getEffect()).isNull();
+      });
+      assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
+      assertThat(pod.getNodeSelector()).containsExactly(Map.entry("kubernetes.io/os", "linux"));
     }
 
     @Test
@@ -176,6 +185,71 @@ class ShipperModelTest {
     assertThat(pod.getPriorityClassName()).isEqualTo("system-node-critical");
     assertThat(pod.getContainers().get(0).getResources()).isEqualTo(resources);
     assertThat(pod.getContainers().get(0).getImage()).isEqualTo("registry.example/filebeat:9.0.0");
+  }
+
+  @Test
+  void theSpecsNodeSelectorAddsToLinuxAndMayReplaceIt() {
+    PodSpec pool = podSpec(spec -> spec.getShipper().setNodeSelector(
+        new LinkedHashMap<>(Map.of("pool", "system"))));
+    assertThat(pool.getNodeSelector()).containsOnly(Map.entry("kubernetes.io/os", "linux"),
+        Map.entry("pool", "system"));
+    PodSpec windows = podSpec(spec -> spec.getShipper().setNodeSelector(
+        new LinkedHashMap<>(Map.of("kubernetes.io/os", "windows"))));
+    assertThat(windows.getNodeSelector()).containsOnly(Map.entry("kubernetes.io/os", "windows"));
+  }
+
+  @Test
+  void emptyTolerationsAndPriorityClassTurnTheDefaultsOff() {
+    PodSpec pod = podSpec(spec -> {
+      spec.getShipper().setTolerations(new ArrayList<>());
+      spec.getShipper().setPriorityClassName("");
+    });
+    assertThat(pod.getTolerations()).isNullOrEmpty();
+    assertThat(pod.getPriorityClassName()).isNull();
+  }
+
+  @Test
+  void dockerNodesGetTheirContainerDirectoryMountedReadOnly() {
+    PodSpec pod = podSpec(spec -> spec.getShipper().setContainerRuntime(ContainerRuntime.DOCKER));
+    VolumeMount docker = pod.getContainers().get(0).getVolumeMounts().stream()
+        .filter(m -> m.getMountPath().equals("/var/lib/docker/containers")).findFirst().orElseThrow();
+    assertThat(docker.getReadOnly()).isTrue();
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals(docker.getName())).singleElement()
+        .satisfies(v -> assertThat(v.getHostPath().getPath()).isEqualTo("/var/lib/docker/containers"));
+    assertThat(pod.getContainers().get(0).getVolumeMounts()).anyMatch(m -> m.getMountPath().equals("/var/log"));
+  }
+
+  @Test
+  void theSecurityContextTakesTheSpecsFieldsOverTheDefaults() {
+    SecurityContext selinux = podSpec(spec -> spec.getShipper().setSecurityContext(new SecurityContextBuilder()
+        .withNewSeLinuxOptions().withType("spc_t").endSeLinuxOptions().build()))
+        .getContainers().get(0).getSecurityContext();
+    assertThat(selinux.getSeLinuxOptions().getType()).isEqualTo("spc_t");
+    // what the spec does not set keeps its default
+    assertThat(selinux.getRunAsUser()).isZero();
+    assertThat(selinux.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(selinux.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(selinux.getCapabilities().getDrop()).containsExactly("ALL");
+
+    SecurityContext privileged = podSpec(spec -> spec.getShipper().setSecurityContext(
+        new SecurityContextBuilder().withPrivileged(true).build())).getContainers().get(0).getSecurityContext();
+    assertThat(privileged.getPrivileged()).isTrue();
+    // the API server refuses privileged: true with allowPrivilegeEscalation: false
+    assertThat(privileged.getAllowPrivilegeEscalation()).isNull();
+    assertThat(privileged.getReadOnlyRootFilesystem()).isTrue();
+  }
+
+  @Test
+  void theDefaultsAreNamedInOnePlace() {
+    PodSpec pod = ShipperModel.daemonSet(PAYMENTS).getSpec().getTemplate().getSpec();
+    assertThat(pod.getTolerations()).isEqualTo(ShipperModel.defaultTolerations());
+    assertThat(pod.getPriorityClassName()).isEqualTo(ShipperModel.DEFAULT_PRIORITY_CLASS);
+    assertThat(pod.getNodeSelector()).isEqualTo(ShipperModel.DEFAULT_NODE_SELECTOR);
+    assertThat(pod.getContainers().get(0).getSecurityContext()).isEqualTo(ShipperModel.defaultSecurityContext());
+  }
+
+  private static PodSpec podSpec(java.util.function.Consumer<io.logpipeline.operator.api.LogPipelineSpec> edit) {
+    return ShipperModel.daemonSet(Specs.resolve(edit)).getSpec().getTemplate().getSpec();
   }
 
   @Test
@@ -334,6 +408,36 @@ class ShipperModelTest {
       assertThat(excluded(excludes, logFile("api", "payments", "kube-system"))).isFalse();
     }
 
+    /**
+     * A deleted pod's (or rotated file's) last lines: Filebeat's default closes a removed file
+     * before it has read it to the end. The state of a removed file is dropped, so that an inode
+     * the file system reuses later starts at offset 0.
+     */
+    @Test
+    void readsARemovedFileToItsEndThenForgetsIt() {
+      JsonNode input = input(PAYMENTS);
+      assertThat(input.get("close.on_state_change.removed").isBoolean()).isTrue();
+      assertThat(input.get("close.on_state_change.removed").asBoolean()).isFalse();
+      // renamed (rotation): Filebeat's default already keeps reading
+      assertThat(input.has("close.on_state_change.renamed")).isFalse();
+      assertThat(input.has("close.reader.on_eof")).isFalse();
+      assertThat(input.get("clean_removed").asBoolean()).isTrue();
+    }
+
+    /**
+     * Native file identity, stated: Filebeat 9's default, the fingerprint, ignores files shorter
+     * than the fingerprint (1 KiB), such as a Job's or a crash-looping container's few lines.
+     */
+    @Test
+    void identifiesFilesByInodeOnEveryFilebeatVersion() {
+      JsonNode input = input(PAYMENTS);
+      assertThat(input.has("file_identity.native")).isTrue();
+      assertThat(input.has("file_identity.fingerprint")).isFalse();
+      assertThat(input.get("prospector.scanner.fingerprint.enabled").asBoolean()).isFalse();
+      // and never reads both a link and its target: only the /var/log/containers links
+      assertThat(texts(input.get("paths"))).allMatch(path -> path.startsWith("/var/log/containers/"));
+    }
+
     @Test
     void parsesContainerFormatsFirst() {
       JsonNode parsers = input(PAYMENTS).get("parsers");
@@ -488,7 +592,7 @@ class ShipperModelTest {
         spec.getSources().setPodSelector(new LabelSelectorBuilder().addToMatchLabels("tier", "api").build());
       });
       assertThat(processorNames(p))
-          .containsExactly("add_kubernetes_metadata", "drop_event", "decode_json_fields");
+          .containsExactly("add_kubernetes_metadata", "drop_event", "decode_json_fields", "add_tags");
     }
 
     @Test
@@ -626,64 +730,11 @@ class ShipperModelTest {
   }
 
   /**
-   * Whether Filebeat keeps an event from this container and pod: evaluates every drop_event
-   * condition on the fields add_kubernetes_metadata adds (label keys dedotted, its default).
+   * Whether Filebeat ships a line of this container of a pod in namespace payments whose
+   * metadata add_kubernetes_metadata knows (label keys dedotted, its default).
    */
   private static boolean kept(Pipeline p, String container, Map<String, String> labels) {
-    Map<String, String> fields = new LinkedHashMap<>();
-    fields.put("kubernetes.container.name", container);
-    fields.put("kubernetes.namespace", "payments");
-    labels.forEach((k, v) -> fields.put("kubernetes.labels." + k.replace('.', '_'), v));
-    for (JsonNode processor : input(p).get("processors")) {
-      if (processor.has("drop_event") && matches(processor.get("drop_event").get("when"), fields)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean matches(JsonNode condition, Map<String, String> fields) {
-    assertThat(condition.size()).as("one operator per condition: %s", condition).isEqualTo(1);
-    String op = condition.fieldNames().next();
-    JsonNode arg = condition.get(op);
-    switch (op) {
-      case "equals": {
-        boolean all = true;
-        for (var it = arg.fields(); it.hasNext(); ) {
-          var e = it.next();
-          // equals compares strings with strings only: a YAML number never equals a label value
-          all &= e.getValue().isTextual() && e.getValue().asText().equals(fields.get(e.getKey()));
-        }
-        return all;
-      }
-      case "has_fields": {
-        boolean all = true;
-        for (JsonNode f : arg) {
-          all &= fields.containsKey(f.asText());
-        }
-        return all;
-      }
-      case "or": {
-        assertThat(arg.isArray() && arg.size() > 0).as("non-empty or: %s", arg).isTrue();
-        boolean any = false;
-        for (JsonNode c : arg) {
-          any |= matches(c, fields);
-        }
-        return any;
-      }
-      case "and": {
-        assertThat(arg.isArray() && arg.size() > 0).as("non-empty and: %s", arg).isTrue();
-        boolean all = true;
-        for (JsonNode c : arg) {
-          all &= matches(c, fields);
-        }
-        return all;
-      }
-      case "not":
-        return !matches(arg, fields);
-      default:
-        throw new AssertionError("condition the test does not know: " + condition);
-    }
+    return FilebeatSelection.shipped(p, "api-7d9f8c-x2x4z", "payments", container, labels);
   }
 
   private static List<String> conditionFields(Pipeline p) {

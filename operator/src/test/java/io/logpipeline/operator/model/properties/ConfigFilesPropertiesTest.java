@@ -62,10 +62,9 @@ class ConfigFilesPropertiesTest {
       assertThat(multiline.path("pattern").asText()).isEqualTo(sources.getMultiline().getPattern());
     }
 
-    // Every value the drop_event condition compares with, as (field, value) pairs.
+    // Every value the selector's drop_event compares with, as (field, value) pairs.
     List<String> expectedEquals = new ArrayList<>();
     List<String> expectedFields = new ArrayList<>();
-    sources.getContainers().forEach(c -> expectedEquals.add("kubernetes.container.name=" + c));
     var selector = sources.getPodSelector();
     if (selector != null) {
       selector.getMatchLabels().forEach((k, v) -> expectedEquals.add(labelField(k) + "=" + v));
@@ -76,16 +75,36 @@ class ConfigFilesPropertiesTest {
         }
       }
     }
+    boolean selecting = !expectedEquals.isEmpty() || !expectedFields.isEmpty();
+    if (selecting) {
+      // the selector drops only events that have metadata
+      expectedFields.add("kubernetes.pod.uid");
+    }
     List<String> actualEquals = new ArrayList<>();
     List<String> actualFields = new ArrayList<>();
+    List<String> regexps = new ArrayList<>();
     int dropEvents = 0;
     for (JsonNode processor : input.path("processors")) {
       if (processor.has("drop_event")) {
         dropEvents++;
         collect(processor.get("drop_event"), actualEquals, actualFields);
+        processor.get("drop_event").findValues("regexp").forEach(r ->
+            regexps.add(r.path("log.file.path").asText()));
       }
     }
-    assertThat(dropEvents).isEqualTo(expectedEquals.isEmpty() && expectedFields.isEmpty() ? 0 : 1);
+    List<String> containers = sources.getContainers();
+    assertThat(dropEvents).isEqualTo((containers.isEmpty() ? 0 : 1) + (selecting ? 1 : 0));
+    // The containers are matched on the file's name, by one regular expression
+    assertThat(regexps).hasSize(containers.isEmpty() ? 0 : 1);
+    regexps.forEach(regex -> {
+      var pattern = java.util.regex.Pattern.compile(regex);
+      for (String c : containers) {
+        assertThat(pattern.matcher("/var/log/containers/p_ns_" + c + "-0a1b.log").find()).as("%s matches %s", regex, c).isTrue();
+        if (!containers.contains(c + "-x")) {
+          assertThat(pattern.matcher("/var/log/containers/p_ns_" + c + "-x-0a1b.log").find()).as("%s matches %s-x", regex, c).isFalse();
+        }
+      }
+    });
     assertThat(actualEquals).as("equals conditions read back as the same strings")
         .containsExactlyInAnyOrderElementsOf(expectedEquals);
     assertThat(actualFields).as("has_fields conditions").containsExactlyInAnyOrderElementsOf(expectedFields);

@@ -25,6 +25,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -38,6 +40,7 @@ import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineSpec;
 import io.logpipeline.operator.api.MultilineSpec;
 import io.logpipeline.operator.api.SecretKeySpec;
+import io.logpipeline.operator.api.ContainerRuntime;
 import io.logpipeline.operator.api.ShipperSpec;
 import io.logpipeline.operator.api.SourcesSpec;
 import io.logpipeline.operator.api.TemplateSpec;
@@ -339,13 +342,27 @@ public final class ValidLogPipelines {
     Gen<Map<String, String>> nodeSelectors = maps(labelKey(), labelValue(), 3);
     Gen<List<Toleration>> tolerations = lists(toleration, 0, 2);
     Gen<String> priorities = orNull(priorityClass, 0.5);
+    Gen<Boolean> absentTolerations = Gens.of(true, false);
+    Gen<ContainerRuntime> runtimes = orNull(Gens.of(ContainerRuntime.values()), 0.5);
+    // Built at each draw: the objects are mutable.
+    Gen<SecurityContext> securityContexts = orNull(Gens.of("spc_t", "privileged", "super_t").map(kind ->
+        switch (kind) {
+          case "privileged" -> new SecurityContextBuilder().withPrivileged(true).build();
+          case "super_t" -> new SecurityContextBuilder().withNewSeLinuxOptions().withType("super_t")
+              .endSeLinuxOptions().withReadOnlyRootFilesystem(false).build();
+          default -> new SecurityContextBuilder().withNewSeLinuxOptions().withType(kind).endSeLinuxOptions().build();
+        }), 0.7);
     return in -> {
       ShipperSpec s = new ShipperSpec();
       s.setImage(images.generate(in));
       s.setResources(resources.generate(in).orElse(null));
       s.setNodeSelector(new LinkedHashMap<>(nodeSelectors.generate(in)));
-      s.setTolerations(new ArrayList<>(tolerations.generate(in)));
+      List<Toleration> t = tolerations.generate(in);
+      // Absent (every taint tolerated by default) as often as an explicit list.
+      s.setTolerations(absentTolerations.generate(in) ? null : new ArrayList<>(t));
       s.setPriorityClassName(priorities.generate(in));
+      s.setContainerRuntime(runtimes.generate(in));
+      s.setSecurityContext(securityContexts.generate(in));
       return s;
     };
   }
@@ -396,6 +413,7 @@ public final class ValidLogPipelines {
     Gen<Integer> replicas = integers().between(1, 5);
     Gen<String> retentions = retention();
     Gen<List<Map.Entry<String, String>>> configs = distinctLists(Gens.of(TOPIC_CONFIGS), 4, Map.Entry::getKey);
+    Gen<String> retentionBytes = orNull(Gens.of("50Gi", "2097152", "1T", "500Mi", "10G"), 0.7);
     return in -> {
       TopicSpec t = new TopicSpec();
       t.setName(names.generate(in).orElse(null));
@@ -404,7 +422,11 @@ public final class ValidLogPipelines {
       t.setRetention(retentions.generate(in));
       Map<String, String> c = new LinkedHashMap<>();
       configs.generate(in).forEach(e -> c.put(e.getKey(), e.getValue()));
+      // Kafka would refuse every acks=all write above the replicas; the operator refuses it.
+      c.computeIfPresent("min.insync.replicas",
+          (k, v) -> Integer.parseInt(v) > t.getReplicas() ? null : v);
       t.setConfig(c);
+      t.setRetentionBytes(retentionBytes.generate(in));
       return t;
     };
   }
