@@ -7,9 +7,11 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.logpipeline.operator.ApiSemantics;
 import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.reconciler.LogPipelineOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -47,6 +49,11 @@ class RunCommandProcessTest {
   Process process;
   Thread reader;
   final List<String> stderr = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void installCrd() {
+    ApiSemantics.apply(server, client);
+  }
 
   @AfterEach
   void kill() {
@@ -88,13 +95,13 @@ class RunCommandProcessTest {
 
   /** Waits for the process to exit and for its last lines to be read. */
   int exitStatus() throws InterruptedException {
-    assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited; stderr: %s", stderr).isTrue();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited; stderr: %s", stderr).isTrue();
     reader.join(5_000);
     return process.exitValue();
   }
 
   int healthPort() {
-    await().atMost(Duration.ofSeconds(20)).until(() ->
+    await().atMost(Duration.ofSeconds(60)).until(() ->
         stderr.stream().anyMatch(l -> PROBES.matcher(l).find()) || !process.isAlive());
     assertThat(process.isAlive()).as("operator running; stderr: %s", stderr).isTrue();
     for (String line : stderr) {
@@ -117,12 +124,12 @@ class RunCommandProcessTest {
         "--metrics-port", "0", "--leader-election", "--leader-election-namespace", "operators",
         "--shutdown-timeout", "PT5S", "--namespace", "logging");
     int health = healthPort();
-    await().atMost(Duration.ofSeconds(20)).until(() -> get(health, "/readyz").statusCode() == 200);
-    await().atMost(Duration.ofSeconds(10)).until(() -> get(health, "/readyz").body().equals("ok (leader)\n"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> get(health, "/readyz").statusCode() == 200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> get(health, "/readyz").body().equals("ok (leader)\n"));
 
     client.resource(TestPipelines.invalid("logging", "broken")).create();
     awaitPhase(client, "logging", "broken", Phase.Failed);
-    await().atMost(Duration.ofSeconds(10)).until(() -> stderr.stream().anyMatch(l -> l.contains("invalid spec")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> stderr.stream().anyMatch(l -> l.contains("invalid spec")));
 
     // SIGTERM, as the kubelet sends it. Not process.destroy(): that also closes our end of the
     // child's stderr, and its last lines would be lost.
