@@ -85,7 +85,7 @@ class SimulatedControllersTest {
         .withOwnerReferences(ownedBy(sts)).endMetadata()
         .withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("drain").withImage("busybox")
         .endContainer().withRestartPolicy("Never").endSpec().endTemplate().endSpec().build()).create();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(client.persistentVolumeClaims().inNamespace(NS).withName("queue-cascade-logstash-1").get())
           .isNotNull().satisfies(pvc -> assertThat(pvc.getStatus().getPhase()).isEqualTo("Bound"));
       assertThat(client.batch().v1().jobs().inNamespace(NS).withName(job.getMetadata().getName()).get().getStatus()
@@ -97,7 +97,7 @@ class SimulatedControllersTest {
     client.resource(lp).delete();
 
     // LogPipeline -> StatefulSet -> claims and Job; LogPipeline -> ConfigMap.
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(client.apps().statefulSets().inNamespace(NS).withName(sts.getMetadata().getName()).get()).isNull();
       assertThat(client.configMaps().inNamespace(NS).withName(cm.getMetadata().getName()).get()).isNull();
       assertThat(client.batch().v1().jobs().inNamespace(NS).withName(job.getMetadata().getName()).get()).isNull();
@@ -111,11 +111,11 @@ class SimulatedControllersTest {
   void claimsRetainedByTheStatefulSetsPolicyOutliveIt() {
     LogPipeline lp = owner("retained");
     StatefulSet sts = statefulSet("retained-logstash", "Retain", ownedBy(lp));
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+    await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(client.persistentVolumeClaims().inNamespace(NS).withLabel("app", "retained-logstash").list()
             .getItems()).hasSize(2).allSatisfy(pvc -> assertThat(pvc.getMetadata().getOwnerReferences()).isEmpty()));
     client.resource(lp).delete();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+    await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(client.apps().statefulSets().inNamespace(NS).withName(sts.getMetadata().getName()).get()).isNull());
     assertThat(client.persistentVolumeClaims().inNamespace(NS).withLabel("app", "retained-logstash").list().getItems())
         .hasSize(2);
@@ -133,7 +133,7 @@ class SimulatedControllersTest {
     await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(client.configMaps().inNamespace(NS).withName("shared").get()).isNotNull());
     client.resource(b).delete();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+    await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(client.configMaps().inNamespace(NS).withName(shared.getMetadata().getName()).get()).isNull());
   }
 
@@ -144,7 +144,7 @@ class SimulatedControllersTest {
     await().atMost(Duration.ofSeconds(30)).until(() ->
         client.resources(LogPipeline.class).inNamespace(NS).withName("gone").get() == null);
     configMap("orphan", ownedBy(gone));
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+    await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(client.configMaps().inNamespace(NS).withName("orphan").get()).isNull());
   }
 
@@ -153,7 +153,7 @@ class SimulatedControllersTest {
     LogPipeline lp = owner("pods");
     statefulSet("pods-logstash", "Delete", ownedBy(lp));
     cluster.readyPods(NS, "pods-logstash", 1);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       var status = client.apps().statefulSets().inNamespace(NS).withName("pods-logstash").get().getStatus();
       assertThat(status.getReadyReplicas()).isEqualTo(1);
       assertThat(status.getUpdatedReplicas()).isEqualTo(2);
@@ -161,14 +161,14 @@ class SimulatedControllersTest {
     cluster.rollingOut(NS, "pods-logstash", 0);
     client.apps().statefulSets().inNamespace(NS).withName("pods-logstash")
         .edit(s -> new StatefulSetBuilder(s).editSpec().withReplicas(3).endSpec().build());
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       StatefulSet s = client.apps().statefulSets().inNamespace(NS).withName("pods-logstash").get();
       assertThat(s.getStatus().getObservedGeneration()).isEqualTo(s.getMetadata().getGeneration());
       assertThat(s.getStatus().getUpdatedReplicas()).isNull();
       assertThat(s.getStatus().getCurrentRevision()).isNotEqualTo(s.getStatus().getUpdateRevision());
     });
     cluster.healthy(NS, "pods-logstash");
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       var status = client.apps().statefulSets().inNamespace(NS).withName("pods-logstash").get().getStatus();
       assertThat(status.getReadyReplicas()).isEqualTo(3);
       assertThat(status.getUpdatedReplicas()).isEqualTo(3);
@@ -179,7 +179,7 @@ class SimulatedControllersTest {
     client.resource(new JobBuilder().withNewMetadata().withName("pods-drain").withNamespace(NS).endMetadata()
         .withNewSpec().withBackoffLimit(2).withNewTemplate().withNewSpec().addNewContainer().withName("d").withImage("x")
         .endContainer().endSpec().endTemplate().endSpec().build()).create();
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    await().ignoreExceptions().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       var status = client.batch().v1().jobs().inNamespace(NS).withName("pods-drain").get().getStatus();
       assertThat(status.getFailed()).isEqualTo(3);
       assertThat(status.getConditions()).singleElement().satisfies(c ->

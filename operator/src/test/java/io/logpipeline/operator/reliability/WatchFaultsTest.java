@@ -84,7 +84,7 @@ class WatchFaultsTest {
     Thread.sleep(1_500);
     server.refuseWatches(OPERATOR, false);
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+    await().ignoreExceptions().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       var children = TestLogPipelines.children(client, NS, "before", "kafka");
       assertThat(children.get("filebeat")).as("DaemonSet deleted while not watching").isNotNull();
       assertThat(((ConfigMap) children.get("logstash-config")).getData().get("pipeline.conf"))
