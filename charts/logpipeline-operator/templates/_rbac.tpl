@@ -26,6 +26,12 @@ namespaces.
 - apiGroups: ["logpipeline.io"]
   resources: ["logpipelines/status"]
   verbs: ["update"]
+# The children's owner references are controller references with blockOwnerDeletion, which an
+# API server with the OwnerReferencesPermissionEnforcement admission plugin allows only to who
+# may update the owner's finalizers. No request goes to this subresource.
+- apiGroups: ["logpipeline.io"]
+  resources: ["logpipelines/finalizers"]
+  verbs: ["update"]
 # Filebeat's and Logstash's ConfigMaps, Filebeat's ServiceAccount, Logstash's monitoring Service,
 # the Filebeat DaemonSet and the Logstash Deployment: watched (label-selected informers), created,
 # and replaced when they drift. No delete: they carry an owner reference to their LogPipeline and

@@ -182,14 +182,13 @@ public final class Floor implements AutoCloseable {
   }
 
   private void writeStatus(LogPipeline seen, LogPipelineStatus status) {
-    // A JSON patch from the status seen, without resourceVersion, as the reconciler reports its
-    // deletion status.
+    // The whole status through the status subresource, without resourceVersion (one write, no
+    // conflict to retry). Not a JSON patch from the typed object: its empty status would make
+    // it "add /status/phase" to a LogPipeline the API server stored without any status.
     LogPipeline base = client.getKubernetesSerialization().clone(seen);
     base.getMetadata().setResourceVersion(null);
-    client.resource(base).editStatus(x -> {
-      x.setStatus(status);
-      return x;
-    });
+    base.setStatus(status);
+    client.resource(base).updateStatus();
   }
 
   private <T extends HasMetadata> ResourceEventHandler<T> onChild() {

@@ -251,16 +251,22 @@ public final class Harness {
 
   /**
    * Waits until {@code agent} has sent no write for {@code settle} (reads go on: every reconcile
-   * reads the Kafka cluster and the index template).
+   * reads the Kafka cluster and the index template); fails when its writes have not stopped
+   * within {@code timeout}: a write loop ends the run instead of hanging it.
    */
-  private void settle(Cluster c, String agent) throws InterruptedException {
+  private void settle(Cluster c, String agent) throws InterruptedException, TimeoutException {
     LongSupplier count = () -> RequestLog.total(RequestLog.writes(c.api.requests().snapshot(), agent));
+    long deadline = System.nanoTime() + timeout.toNanos();
     long last = count.getAsLong();
     while (true) {
       Thread.sleep(settle.toMillis());
       long now = count.getAsLong();
       if (now == last) {
         return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("the writes of " + agent + " did not stop within " + timeout + " (" + now
+            + " so far): a write loop?");
       }
       last = now;
     }

@@ -1,6 +1,7 @@
 package io.logpipeline.bench;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.logpipeline.operator.ApiSemantics;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -20,8 +21,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The fabric8 mock API server in CRUD mode, as {@code @EnableKubernetesMockClient(crud = true)}
- * builds it, on 127.0.0.1, with every request counted in a {@link RequestLog} by the client's
- * User-Agent.
+ * builds it, on 127.0.0.1, with the status subresource as a real API server has it, and every
+ * request counted in a {@link RequestLog} by the client's User-Agent.
  */
 public final class MockApi implements AutoCloseable {
 
@@ -43,7 +44,8 @@ public final class MockApi implements AutoCloseable {
 
   private MockApi() {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    Dispatcher crud = new KubernetesMixedDispatcher(responses);
+    KubernetesMixedDispatcher crud = new KubernetesMixedDispatcher(responses);
+    ApiSemantics.statusSubresources(crud);
     Dispatcher counting = new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
@@ -60,9 +62,11 @@ public final class MockApi implements AutoCloseable {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, counting, false);
   }
 
+  /** Starts with the status subresource of the kinds that have one and the LogPipeline CRD ({@link ApiSemantics}). */
   public static MockApi start() {
     MockApi api = new MockApi();
     api.server.init(InetAddress.getLoopbackAddress(), 0);
+    ApiSemantics.installLogPipelineCrd(api.client(DRIVER));
     return api;
   }
 

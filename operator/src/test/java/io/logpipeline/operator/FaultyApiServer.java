@@ -30,6 +30,12 @@ import java.util.function.Predicate;
  * a reply is lost), at a given rate; refusals of everything from a "crashed" client; and API
  * groups that are not installed (404, as the API server answers for a CRD that does not exist).
  *
+ * <p>Watches behave as a real API server's do where the mock's would lose events: the mock keeps
+ * no history and cannot replay, so a watch from a resourceVersion older than the last change of
+ * its kind is answered 410 Gone (as a real one answers once that version is compacted), and the
+ * client lists again. A test can also drop the open watches of a client mid-stream, and refuse
+ * its new ones for a while.
+ *
  * <p>It counts what it did, and checks that a client honours Retry-After: a request repeated
  * sooner than the 429 told is counted as a violation.
  */
@@ -57,7 +63,10 @@ public final class FaultyApiServer implements AutoCloseable {
     this.dispatcher = dispatcher;
   }
 
-  /** Starts on 127.0.0.1, on a free port, with no faults. */
+  /**
+   * Starts on 127.0.0.1, on a free port, with no faults, the status subresource of the kinds
+   * that have one, and the LogPipeline CRD installed ({@link ApiSemantics}).
+   */
   public static FaultyApiServer start() {
     Dispatcher dispatcher = new Dispatcher();
     KubernetesMockServer server = new KubernetesMockServer(
@@ -67,7 +76,11 @@ public final class FaultyApiServer implements AutoCloseable {
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }
-    return new FaultyApiServer(server, dispatcher);
+    FaultyApiServer api = new FaultyApiServer(server, dispatcher);
+    try (KubernetesClient setup = api.client("setup", Duration.ofSeconds(10))) {
+      ApiSemantics.apply(dispatcher, setup);
+    }
+    return api;
   }
 
   /**
@@ -138,6 +151,46 @@ public final class FaultyApiServer implements AutoCloseable {
     return dispatcher.notInstalled.get();
   }
 
+  /**
+   * Closes every open watch of {@code userAgent}, as a load balancer or an API server restart
+   * does; returns how many. The client watches again from the last version it saw.
+   */
+  public int dropWatches(String userAgent) {
+    int dropped = 0;
+    for (var w : dispatcher.openWatches) {
+      if (w.agent().equals(userAgent) && w.socket().close(1001, "dropped (test)")) {
+        dropped++;
+      }
+    }
+    dispatcher.openWatches.removeIf(w -> w.agent().equals(userAgent));
+    dispatcher.dropped.addAndGet(dropped);
+    return dropped;
+  }
+
+  /** While true, new watches of {@code userAgent} are refused (503), so changes pile up unseen. */
+  public void refuseWatches(String userAgent, boolean refuse) {
+    if (refuse) {
+      dispatcher.watchesRefused.add(userAgent);
+    } else {
+      dispatcher.watchesRefused.remove(userAgent);
+    }
+  }
+
+  /** Watches answered 410 Gone because their resourceVersion was older than a change since. */
+  public long watchesGone() {
+    return dispatcher.gone.get();
+  }
+
+  /** Open watches of {@code userAgent}. */
+  public long openWatches(String userAgent) {
+    return dispatcher.openWatches.stream().filter(w -> w.agent().equals(userAgent)).count();
+  }
+
+  /** "METHOD path" of every write of {@code userAgent} so far, in order. */
+  public List<String> writeLog(String userAgent) {
+    return List.copyOf(dispatcher.writeLog.getOrDefault(userAgent, List.of()));
+  }
+
   /** Requests of {@code userAgent} seen so far, faulted or not. */
   public long requests(String userAgent) {
     return dispatcher.requests.getOrDefault(userAgent, new AtomicLong()).get();
@@ -182,6 +235,8 @@ public final class FaultyApiServer implements AutoCloseable {
 
   private record Crash(String userAgent, AtomicLong remaining) {}
 
+  private record OpenWatch(String agent, io.fabric8.mockwebserver.http.WebSocket socket) {}
+
   private static final class Dispatcher extends KubernetesCrudDispatcher {
     volatile Faults faults;
     volatile Crash crash;
@@ -195,6 +250,13 @@ public final class FaultyApiServer implements AutoCloseable {
     final AtomicLong retryAfterViolations = new AtomicLong();
     final AtomicLong retryAfterHonoured = new AtomicLong();
     final AtomicLong notInstalled = new AtomicLong();
+    /** The resourceVersion of the last change of each kind ("group/plural"). */
+    final Map<String, Long> lastChange = new ConcurrentHashMap<>();
+    final List<OpenWatch> openWatches = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final java.util.Set<String> watchesRefused = ConcurrentHashMap.newKeySet();
+    final Map<String, List<String>> writeLog = new ConcurrentHashMap<>();
+    final AtomicLong gone = new AtomicLong();
+    final AtomicLong dropped = new AtomicLong();
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
@@ -204,6 +266,8 @@ public final class FaultyApiServer implements AutoCloseable {
       requests.computeIfAbsent(agent, a -> new AtomicLong()).incrementAndGet();
       if (write) {
         writes.computeIfAbsent(agent, a -> new AtomicLong()).incrementAndGet();
+        writeLog.computeIfAbsent(agent, a -> new java.util.concurrent.CopyOnWriteArrayList<>())
+            .add(method + " " + request.getPath());
       }
       Crash c = crash;
       if (c != null && c.userAgent.equals(agent)) {
@@ -220,6 +284,18 @@ public final class FaultyApiServer implements AutoCloseable {
       if (uninstalled.stream().anyMatch(path::startsWith)) {
         notInstalled.incrementAndGet();
         return status(404, "NotFound", "the server could not find the requested resource");
+      }
+      boolean watch = !write && path.contains("watch=true");
+      if (watch && watchesRefused.contains(agent)) {
+        return status(503, "ServiceUnavailable", "watch refused (test)");
+      }
+      if (watch) {
+        String version = queryParameter(path, "resourceVersion");
+        long last = lastChange.getOrDefault(kind(path), 0L);
+        if (version != null && !version.isEmpty() && !"0".equals(version) && Long.parseLong(version) < last) {
+          gone.incrementAndGet();
+          return expired("too old resource version: " + version + " (" + last + ")");
+        }
       }
       // A retry repeats client, method, path and body. (Reads are not throttled: different
       // reconciles read the same Kafka, and their reads cannot be told from retries.)
@@ -238,9 +314,8 @@ public final class FaultyApiServer implements AutoCloseable {
       Faults f = faults;
       Fault fault = f != null && f.affected.test(agent) ? f.next() : null;
       if (fault == null) {
-        return super.dispatch(request);
+        return applied(request, agent, write, watch);
       }
-      boolean watch = path.contains("watch=true");
       if (watch && fault != Fault.SERVER_ERROR) {
         // A watch is a long-lived stream: it either opens or fails to.
         fault = Fault.SERVER_ERROR;
@@ -261,13 +336,124 @@ public final class FaultyApiServer implements AutoCloseable {
         // Applied, and the reply arrives after the client gave up: it cannot know what happened.
         // (The mock server delays only a response that has a body.)
         case TIMEOUT -> {
-          MockResponse applied = super.dispatch(request);
+          MockResponse applied = applied(request, agent, write, watch);
           if (applied.getBody() == null || applied.getBody().size() == 0) {
             applied.setBody("{}");
           }
           yield applied.setBodyDelay(f.timeout);
         }
       };
+    }
+
+    /**
+     * What the mock server does with the request, plus the bookkeeping for watches: a change
+     * moves its kind's last version on, and an opened watch is kept so a test can drop it.
+     */
+    private MockResponse applied(RecordedRequest request, String agent, boolean write, boolean watch) {
+      MockResponse response = super.dispatch(request);
+      if (write && response.code() < 300) {
+        // A version past the change's own: a list made after it starts a watch no change precedes.
+        lastChange.merge(kind(request.getPath()), requestResourceVersion(), Math::max);
+      }
+      if (watch && response.getWebSocketListener() != null) {
+        response.withWebSocketUpgrade(new Tracked(response.getWebSocketListener(), agent));
+      }
+      return response;
+    }
+
+    /** A watch's socket listener that records the socket while it is open. */
+    private final class Tracked extends io.fabric8.mockwebserver.http.WebSocketListener {
+      private final io.fabric8.mockwebserver.http.WebSocketListener delegate;
+      private final String agent;
+      private volatile OpenWatch open;
+
+      Tracked(io.fabric8.mockwebserver.http.WebSocketListener delegate, String agent) {
+        this.delegate = delegate;
+        this.agent = agent;
+      }
+
+      @Override
+      public void onBeforeAccept(io.fabric8.mockwebserver.http.WebSocket ws, io.fabric8.mockwebserver.http.Response r) {
+        delegate.onBeforeAccept(ws, r);
+      }
+
+      @Override
+      public void onOpen(io.fabric8.mockwebserver.http.WebSocket ws, io.fabric8.mockwebserver.http.Response r) {
+        open = new OpenWatch(agent, ws);
+        openWatches.add(open);
+        delegate.onOpen(ws, r);
+      }
+
+      @Override
+      public void onMessage(io.fabric8.mockwebserver.http.WebSocket ws, String text) {
+        delegate.onMessage(ws, text);
+      }
+
+      @Override
+      public void onMessage(io.fabric8.mockwebserver.http.WebSocket ws, io.fabric8.mockwebserver.http.ByteString bytes) {
+        delegate.onMessage(ws, bytes);
+      }
+
+      @Override
+      public void onClosing(io.fabric8.mockwebserver.http.WebSocket ws, int code, String reason) {
+        openWatches.remove(open);
+        delegate.onClosing(ws, code, reason);
+      }
+
+      @Override
+      public void onClosed(io.fabric8.mockwebserver.http.WebSocket ws, int code, String reason) {
+        openWatches.remove(open);
+        delegate.onClosed(ws, code, reason);
+      }
+
+      @Override
+      public void onFailure(io.fabric8.mockwebserver.http.WebSocket ws, Throwable t, io.fabric8.mockwebserver.http.Response r) {
+        openWatches.remove(open);
+        delegate.onFailure(ws, t, r);
+      }
+    }
+
+    /** "group/plural" of a request path ("/api/v1/namespaces/ns/configmaps/x" -> "/configmaps"). */
+    static String kind(String path) {
+      String[] parts = path.split("\\?", 2)[0].replaceFirst("^/", "").split("/");
+      int prefix = parts.length > 0 && parts[0].equals("api") ? 2 : 3;
+      String group = prefix == 2 || parts.length < 2 ? "" : parts[1];
+      if (parts.length <= prefix) {
+        return group + "/";
+      }
+      boolean namespaced = parts[prefix].equals("namespaces") && parts.length > prefix + 2;
+      return group + "/" + parts[namespaced ? prefix + 2 : prefix];
+    }
+
+    static String queryParameter(String path, String name) {
+      int q = path.indexOf('?');
+      if (q < 0) {
+        return null;
+      }
+      for (String pair : path.substring(q + 1).split("&")) {
+        if (pair.startsWith(name + "=")) {
+          return java.net.URLDecoder.decode(pair.substring(name.length() + 1), java.nio.charset.StandardCharsets.UTF_8);
+        }
+      }
+      return null;
+    }
+
+    /**
+     * What the API server answers to a watch from a compacted version: the watch opens, and its
+     * one event is an ERROR carrying a 410 Status, after which the server closes it. (An HTTP 410
+     * on the request itself is not what clients expect: fabric8 would retry the same version.)
+     */
+    private static MockResponse expired(String message) {
+      String event = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+          + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"" + message + "\","
+          + "\"reason\":\"Expired\",\"code\":410}}";
+      return new MockResponse().withWebSocketUpgrade(new io.fabric8.mockwebserver.http.WebSocketListener() {
+        @Override
+        public void onOpen(io.fabric8.mockwebserver.http.WebSocket ws, io.fabric8.mockwebserver.http.Response r) {
+          ws.send(event);
+          ws.close(1000, "expired");
+        }
+      });
     }
 
     private static MockResponse status(int code, String reason, String message) {

@@ -4,12 +4,12 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logpipeline.operator.api.ElasticsearchSpec;
 import io.logpipeline.operator.api.KafkaSpec;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineSpec;
+import io.strimzi.api.kafka.Crds;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 
 import java.util.ArrayList;
@@ -22,17 +22,40 @@ public final class TestLogPipelines {
 
   private TestLogPipelines() {}
 
-  /** Strimzi's Kafka CRD and a Kafka "my-cluster" in {@code namespace}, as a cluster with Strimzi has them. */
+  /**
+   * Strimzi's CRDs (Kafka, KafkaTopic, KafkaUser, each with its status subresource) and a Kafka
+   * "my-cluster" in {@code namespace}, as a cluster with Strimzi has them.
+   */
   public static void installStrimziKafka(KubernetesClient client, String namespace) {
-    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName("kafkas.kafka.strimzi.io").endMetadata()
-        .withNewSpec().withGroup("kafka.strimzi.io").withScope("Namespaced")
-            .withNewNames().withKind("Kafka").withPlural("kafkas").endNames()
-            .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
-        .endSpec().build()).create();
+    for (var crd : List.of(Crds.kafka(), Crds.kafkaTopic(), Crds.kafkaUser())) {
+      if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
+        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+      }
+    }
     client.genericKubernetesResources("kafka.strimzi.io/v1", "Kafka").inNamespace(namespace)
         .resource(new GenericKubernetesResourceBuilder().withApiVersion("kafka.strimzi.io/v1").withKind("Kafka")
             .withNewMetadata().withName("my-cluster").withNamespace(namespace).endMetadata().build())
+        .create();
+  }
+
+  /** Strimzi's KafkaNodePool CRD, as a cluster with Strimzi 0.49 has it. */
+  public static void installStrimziNodePools(KubernetesClient client) {
+    var crd = Crds.kafkaNodePool();
+    if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
+      client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    }
+  }
+
+  /** A KafkaNodePool of Strimzi Kafka {@code cluster} with {@code replicas} nodes in these roles. */
+  public static void nodePool(KubernetesClient client, String namespace, String name, String cluster,
+      int replicas, String... roles) {
+    client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaNodePool").inNamespace(namespace)
+        .resource(new GenericKubernetesResourceBuilder().withApiVersion("kafka.strimzi.io/v1")
+            .withKind("KafkaNodePool")
+            .withNewMetadata().withName(name).withNamespace(namespace)
+                .addToLabels("strimzi.io/cluster", cluster).endMetadata()
+            .addToAdditionalProperties("spec", Map.of("replicas", replicas, "roles", List.of(roles)))
+            .build())
         .create();
   }
 
@@ -71,6 +94,10 @@ public final class TestLogPipelines {
 
   /** The status condition of this type; fails when there is none. */
   public static Condition condition(LogPipeline lp, String type) {
+    if (lp == null || lp.getStatus() == null || lp.getStatus().getConditions() == null) {
+      // An AssertionError, so that a wait for the condition goes on waiting.
+      throw new AssertionError("no status yet, so no condition " + type);
+    }
     return lp.getStatus().getConditions().stream().filter(c -> c.getType().equals(type))
         .findFirst().orElseThrow(() -> new AssertionError("no condition " + type));
   }

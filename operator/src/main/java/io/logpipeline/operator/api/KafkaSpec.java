@@ -28,6 +28,12 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "(has(self.topic) && has(self.topic.name)) == (has(oldSelf.topic) && has(oldSelf.topic.name))",
     message = "topic.name cannot be set or removed after creation: another name is another topic",
     fieldPath = ".topic.name")
+// On the parent, not on topic.partitions: with the whole topic block absent before or after, a
+// rule on the field would not run, and 12 -> absent (6) or absent (6) -> 3 would pass.
+@ValidationRule(value = "(has(self.topic) && has(self.topic.partitions) ? self.topic.partitions : 6)"
+    + " >= (has(oldSelf.topic) && has(oldSelf.topic.partitions) ? oldSelf.topic.partitions : 6)",
+    message = "topic.partitions cannot decrease: Kafka can only add partitions to a topic (absent means 6)",
+    fieldPath = ".topic.partitions")
 public class KafkaSpec {
 
   /** Name of the Strimzi Kafka resource; absent for a Kafka that Strimzi does not run. */

@@ -30,8 +30,7 @@ public class TopicSpec {
   /** Partitions; bounds the useful indexer parallelism. */
   @Min(1)
   @Default("6")
-  @ValidationRule(value = "self >= oldSelf",
-      message = "cannot decrease: Kafka can only add partitions to a topic")
+  // Can only grow: checked on KafkaSpec, where an absent topic block (6 as well) is seen too.
   @JsonPropertyDescription("Number of partitions. Bounds how many Logstash consumers can work in parallel; can only grow.")
   private int partitions = 6;
 

@@ -348,7 +348,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       }
       if (!"False".equals(c.getStatus()) || PipelineHealth.READY.equals(c.getType())
           || "Creating".equals(c.getReason()) || c.getReason().endsWith("NotReady")
-          || "WaitingForStrimzi".equals(c.getReason())) {
+          || PipelineHealth.ROLLING_OUT.equals(c.getReason()) || "WaitingForStrimzi".equals(c.getReason())) {
         continue;
       }
       boolean seenBefore = previous.stream().anyMatch(old -> old.getType().equals(c.getType())

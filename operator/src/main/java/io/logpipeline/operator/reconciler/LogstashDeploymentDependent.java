@@ -3,7 +3,6 @@ package io.logpipeline.operator.reconciler;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.model.KafkaSecurity;
@@ -12,7 +11,7 @@ import io.logpipeline.operator.model.IndexerModel;
 
 /** The Logstash Deployment. */
 @KubernetesDependent(informer = @Informer(labelSelector = Selectors.INDEXER))
-public class LogstashDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, LogPipeline> {
+public class LogstashDeploymentDependent extends OwnedDependent<Deployment> {
 
   public LogstashDeploymentDependent() {
     super(Deployment.class);

@@ -3,14 +3,13 @@ package io.logpipeline.operator.reconciler;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.model.IndexerModel;
 
 /** The Service in front of Logstash's monitoring API. */
 @KubernetesDependent(informer = @Informer(labelSelector = Selectors.INDEXER))
-public class LogstashServiceDependent extends CRUDKubernetesDependentResource<Service, LogPipeline> {
+public class LogstashServiceDependent extends OwnedDependent<Service> {
 
   public LogstashServiceDependent() {
     super(Service.class);

@@ -40,6 +40,11 @@ public final class PipelineHealth {
   public static final String INDEXER_READY = "IndexerReady";
   public static final String INDEX_TEMPLATE_READY = "IndexTemplateReady";
   public static final String READY = "Ready";
+  /**
+   * Reason of ShipperReady or IndexerReady while the workload's controller has not yet brought
+   * every pod to the current spec; the phase is then Progressing, not Degraded.
+   */
+  public static final String ROLLING_OUT = "RollingOut";
   /** Reason of a True Valid condition whose message lists what is legal but likely unintended. */
   public static final String WITH_WARNINGS = "ValidWithWarnings";
 
@@ -122,7 +127,12 @@ public final class PipelineHealth {
         return condition(SHIPPER_READY, false, "NoNodes", "0 nodes run Filebeat: check"
             + " spec.shipper.nodeSelector and spec.shipper.tolerations", gen);
       }
-      boolean ready = readyNodes == scheduledNodes && rolledOut;
+      if (!rolledOut) {
+        return condition(SHIPPER_READY, false, ROLLING_OUT, readyNodes + "/" + desiredNodes
+            + " nodes ready, " + orZero(dsStatus == null ? null : dsStatus.getUpdatedNumberScheduled())
+            + " of them updated to the current spec", gen);
+      }
+      boolean ready = readyNodes == scheduledNodes;
       return condition(SHIPPER_READY, ready, ready ? "Ready" : "NodesNotReady",
           readyNodes + "/" + desiredNodes + " nodes", gen);
     }));
@@ -152,12 +162,16 @@ public final class PipelineHealth {
           && Objects.equals(ds.getObservedGeneration(), seen.deployment().getMetadata().getGeneration())
           && orZero(ds.getUpdatedReplicas()) == replicas;
       boolean ready = readyReplicas >= replicas && rolledOut;
-      String message = readyReplicas + "/" + replicas + " replicas";
+      // Without any status its controller has not counted it yet (a new Deployment): not a rollout.
+      boolean rollingOut = ds != null && !rolledOut;
+      String message = readyReplicas + "/" + replicas + " replicas"
+          + (rollingOut ? " ready, " + orZero(ds.getUpdatedReplicas()) + " of them updated to the current spec" : "");
       if (replicas > partitions) {
         message += "; " + (replicas - partitions) + " of them idle: the topic has only "
             + partitions + " partitions (raise spec.kafka.topic.partitions or lower spec.indexer.replicas)";
       }
-      return condition(INDEXER_READY, ready, ready ? "Ready" : "ReplicasNotReady", message, gen);
+      return condition(INDEXER_READY, ready, ready ? "Ready" : rollingOut ? ROLLING_OUT : "ReplicasNotReady",
+          message, gen);
     }));
 
     // Index template
@@ -174,11 +188,20 @@ public final class PipelineHealth {
             "not ready: " + String.join(", ", notReady), gen));
 
     Phase previous = lp.getStatus() == null ? null : lp.getStatus().getPhase();
+    // A changed spec rolling out is progress, not a failure: the previous pods keep running.
+    boolean onlyRollingOut = conditions.stream().filter(c -> notReady.contains(c.getType()))
+        .allMatch(c -> ROLLING_OUT.equals(c.getReason()));
+    // Only a workload that ran a previous spec rolls out (a new one starts on the current spec),
+    // so a pipeline that was rolling out was running: a failure now degrades it.
+    boolean wasRunning = previous == Phase.Ready || previous == Phase.Degraded
+        || (previous == Phase.Progressing && lp.getStatus().getConditions() != null
+            && lp.getStatus().getConditions().stream().anyMatch(c -> ROLLING_OUT.equals(c.getReason())));
     Phase phase;
     if (notReady.isEmpty()) {
       phase = Phase.Ready;
-    } else if (!errors.byCondition().isEmpty()
-        || previous == Phase.Ready || previous == Phase.Degraded) {
+    } else if (errors.byCondition().isEmpty() && onlyRollingOut) {
+      phase = Phase.Progressing;
+    } else if (!errors.byCondition().isEmpty() || wasRunning) {
       phase = Phase.Degraded;
     } else {
       phase = Phase.Progressing;

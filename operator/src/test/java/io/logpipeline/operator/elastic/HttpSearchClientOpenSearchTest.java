@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -106,11 +105,10 @@ class HttpSearchClientOpenSearchTest {
   void closedPortIsUnreachableAndNamed() throws Exception {
     URI closed = URI.create("http://127.0.0.1:" + closedPort());
     try (HttpSearchClient down = new HttpSearchClient(SearchConnection.plain(closed))) {
-      long started = System.nanoTime();
       SearchException e = catchThrowableOfType(SearchException.class,
           () -> down.getIndexTemplate("anything"));
 
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+      // Refused at once, not given up on after the connect timeout: the message says which.
       assertThat(e.reason()).isEqualTo(SearchException.Reason.Unreachable);
       assertThat(e.getMessage()).isEqualTo("cannot reach " + closed + ": connection refused");
     }

@@ -263,24 +263,12 @@ class NodesAndBrokersTest {
    * cluster, which does not count.
    */
   static void installNodePools() {
-    client.apiextensions().v1().customResourceDefinitions().resource(new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName("kafkanodepools.kafka.strimzi.io").endMetadata()
-        .withNewSpec().withGroup("kafka.strimzi.io").withScope("Namespaced")
-            .withNewNames().withKind("KafkaNodePool").withPlural("kafkanodepools").endNames()
-            .addNewVersion().withName("v1").withServed(true).withStorage(true).endVersion()
-        .endSpec().build()).create();
+    TestLogPipelines.installStrimziNodePools(client);
     pool("dual-role", "my-cluster", 1, "controller", "broker");
     pool("brokers", "other-cluster", 5, "broker");
   }
 
   static void pool(String name, String cluster, int replicas, String... roles) {
-    client.genericKubernetesResources("kafka.strimzi.io/v1", "KafkaNodePool").inNamespace(KAFKA_NS)
-        .resource(new GenericKubernetesResourceBuilder().withApiVersion("kafka.strimzi.io/v1")
-            .withKind("KafkaNodePool")
-            .withNewMetadata().withName(name).withNamespace(KAFKA_NS)
-                .addToLabels("strimzi.io/cluster", cluster).endMetadata()
-            .addToAdditionalProperties("spec", Map.of("replicas", replicas, "roles", List.of(roles)))
-            .build())
-        .create();
+    TestLogPipelines.nodePool(client, KAFKA_NS, name, cluster, replicas, roles);
   }
 }

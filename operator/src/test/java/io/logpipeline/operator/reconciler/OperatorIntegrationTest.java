@@ -1,16 +1,15 @@
 package io.logpipeline.operator.reconciler;
 
+import io.logpipeline.operator.ApiSemantics;
 import io.logpipeline.operator.SimulatedControllers;
 import io.logpipeline.operator.TestLogPipelines;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.logpipeline.operator.api.DeletionPolicy;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineSpec;
@@ -20,9 +19,7 @@ import io.logpipeline.operator.elastic.HttpSearchClient;
 import io.logpipeline.operator.elastic.OpenSearchNode;
 import io.logpipeline.operator.elastic.SearchConnection;
 import io.logpipeline.operator.model.Pipeline;
-import io.strimzi.api.kafka.model.common.ConditionBuilder;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
-import io.strimzi.api.kafka.model.topic.KafkaTopicStatusBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,30 +33,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The real JOSDK operator against the fabric8 mock API server (CRUD mode) and a real OpenSearch
- * node. The test plays the Kubernetes controllers the mock server lacks: it marks DaemonSets,
- * Deployments and KafkaTopics ready as kubelet, the deployment controller and Strimzi would, and
- * it collects owned objects as the garbage collector would.
+ * The real JOSDK operator against the fabric8 mock API server (CRUD mode, with the status
+ * subresource of a real one) and a real OpenSearch node. {@link SimulatedControllers} play the
+ * Kubernetes controllers the mock server lacks (kubelet and the workload controllers, Strimzi's
+ * Topic Operator, the garbage collector); a test makes them hold back, or report pods not ready,
+ * where it needs to.
  */
 @EnableKubernetesMockClient(crud = true)
 class OperatorIntegrationTest {
 
+  static KubernetesMockServer server;
   static KubernetesClient client;
   static OpenSearchNode search;
   static HttpSearchClient searchClient;
   static LogPipelineOperator operator;
+  static SimulatedControllers cluster;
 
   /** The operator's requests to the search cluster. */
   static final CountingSearch searchRequests = new CountingSearch();
 
   static final String NS = "logging";
   static final String KAFKA_NS = "kafka";
+  static final int NODES = 3;
 
   @BeforeAll
   static void start() {
+    ApiSemantics.apply(server, client);
     TestLogPipelines.installStrimziKafka(client, KAFKA_NS);
     search = OpenSearchNode.startNew();
     searchClient = new HttpSearchClient(SearchConnection.plain(search.httpUri()));
+    cluster = SimulatedControllers.start(client, NODES);
     operator = LogPipelineOperator.start(client, searchRequests.clients(),
         LogPipelineOperator.Options.defaults().withRetry(Duration.ofMillis(200), Duration.ofSeconds(2))
             .withReferenceRecheck(Duration.ofSeconds(1)));
@@ -69,6 +72,9 @@ class OperatorIntegrationTest {
   static void stop() {
     if (operator != null) {
       operator.close();
+    }
+    if (cluster != null) {
+      cluster.close();
     }
     if (searchClient != null) {
       searchClient.close();
@@ -95,37 +101,46 @@ class OperatorIntegrationTest {
   }
 
   /**
-   * Changes the spec as a user would with kubectl edit: a patch, so that a status the operator
-   * writes meanwhile is no conflict.
+   * Changes the spec as a user would with kubectl edit: a patch of the version just read, tried
+   * again on a conflict (the operator writes the status meanwhile), as a user would.
    */
   static void changeSpec(String name, java.util.function.Consumer<LogPipeline> change) {
-    client.resources(LogPipeline.class).inNamespace(NS).withName(name).edit(lp -> {
-      change.accept(lp);
-      return lp;
-    });
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptionsMatching(e ->
+        e instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 409)
+        .until(() -> {
+          client.resources(LogPipeline.class).inNamespace(NS).withName(name).edit(lp -> {
+            change.accept(lp);
+            return lp;
+          });
+          return true;
+        });
   }
 
   static LogPipeline current(String name) {
     return client.resources(LogPipeline.class).inNamespace(NS).withName(name).get();
   }
 
-  /** What kubelet, the workload controllers and Strimzi's Topic Operator would report. */
-  static void markReady(String name) {
-    DaemonSet ds = client.apps().daemonSets().inNamespace(NS).withName(name + "-filebeat").get();
-    ds.setStatus(new DaemonSetStatusBuilder().withDesiredNumberScheduled(3).withNumberReady(3)
-        .withCurrentNumberScheduled(3).withUpdatedNumberScheduled(3)
-        .withObservedGeneration(ds.getMetadata().getGeneration()).build());
-    client.resource(ds).updateStatus();
-    Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name + "-logstash").get();
-    deployment.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2)
-        .withUpdatedReplicas(2).withAvailableReplicas(2)
-        .withObservedGeneration(deployment.getMetadata().getGeneration()).build());
-    client.resource(deployment).updateStatus();
-    KafkaTopic topic = client.resources(KafkaTopic.class).inNamespace(KAFKA_NS)
-        .withName("logs." + NS + "." + name).get();
-    topic.setStatus(new KafkaTopicStatusBuilder().withConditions(new ConditionBuilder()
-        .withType("Ready").withStatus("True").build()).build());
-    client.resource(topic).updateStatus();
+  /** Keeps the workload controllers and Strimzi from reporting on the pipeline's children. */
+  static void holdControllers(String name) {
+    cluster.hold(NS, name + "-filebeat");
+    cluster.hold(NS, name + "-logstash");
+    cluster.hold(KAFKA_NS, "logs." + NS + "." + name);
+  }
+
+  /** Lets them report: every pod ready, the topic Ready. */
+  static void releaseControllers(String name) {
+    cluster.healthy(NS, name + "-filebeat");
+    cluster.healthy(NS, name + "-logstash");
+    cluster.healthy(KAFKA_NS, "logs." + NS + "." + name);
+  }
+
+  /** Until the garbage collector has removed every child that owner references reach. */
+  static void awaitCollected(String name) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      Map<String, HasMetadata> left = children(name);
+      left.entrySet().removeIf(e -> e.getValue() == null || !NS.equals(e.getValue().getMetadata().getNamespace()));
+      assertThat(left).as("children in the pipeline's namespace").isEmpty();
+    });
   }
 
   static void awaitReady(String name) {
@@ -139,6 +154,7 @@ class OperatorIntegrationTest {
 
   @Test
   void provisionsEveryStageAndReportsReady() throws Exception {
+    holdControllers("payments");
     LogPipeline created = client.resource(pipeline("payments", DeletionPolicy.Delete)).create();
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -152,9 +168,15 @@ class OperatorIntegrationTest {
           .containsKey(Pipeline.LABEL_COMPONENT);
       List<OwnerReference> owners = o.getMetadata().getOwnerReferences();
       if (NS.equals(o.getMetadata().getNamespace())) {
+        // What Kubernetes' garbage collector goes by: the one controller, which blocks a
+        // foreground deletion of the LogPipeline until this child is gone.
         assertThat(owners).as(id + " owner").singleElement().satisfies(ref -> {
-          assertThat(ref.getUid()).isEqualTo(uid);
+          assertThat(ref.getApiVersion()).isEqualTo("logpipeline.io/v1alpha1");
           assertThat(ref.getKind()).isEqualTo("LogPipeline");
+          assertThat(ref.getName()).isEqualTo("payments");
+          assertThat(ref.getUid()).isEqualTo(uid);
+          assertThat(ref.getController()).isTrue();
+          assertThat(ref.getBlockOwnerDeletion()).isTrue();
         });
       } else {
         // Cluster-scoped or in Kafka's namespace: owner references cannot reach; the finalizer can.
@@ -185,7 +207,7 @@ class OperatorIntegrationTest {
       assertThat(condition(lp, PipelineHealth.READY).getStatus()).isEqualTo("False");
     });
 
-    markReady("payments");
+    releaseControllers("payments");
     awaitReady("payments");
     LogPipeline ready = current("payments");
     assertThat(ready.getStatus().getShippers()).isEqualTo("3/3");
@@ -203,6 +225,127 @@ class OperatorIntegrationTest {
     assertThat(condition(ready, PipelineHealth.SHIPPER_READY).getMessage()).isEqualTo("3/3 nodes");
     assertThat(condition(ready, PipelineHealth.BUFFER_READY).getMessage())
         .isEqualTo("topic logs.logging.payments Ready in Strimzi");
+
+    // What the operator believes it wrote is what the API server kept (status written through
+    // the status subresource; a plain update would have been dropped).
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(operator.cachedPipelines().filter(lp -> lp.getMetadata().getName().equals("payments")))
+            .singleElement().satisfies(cached -> {
+              assertThat(cached.getMetadata().getResourceVersion()).isEqualTo(current("payments").getMetadata().getResourceVersion());
+              assertThat(cached.getStatus()).isEqualTo(current("payments").getStatus());
+            }));
+  }
+
+  /** The stage conditions other than {@code except}, which must all be True. */
+  static void otherStagesTrue(LogPipeline lp, String except) {
+    for (String stage : List.of(PipelineHealth.VALID, PipelineHealth.SHIPPER_READY, PipelineHealth.BUFFER_READY,
+        PipelineHealth.INDEXER_READY, PipelineHealth.INDEX_TEMPLATE_READY)) {
+      if (!stage.equals(except)) {
+        assertThat(condition(lp, stage).getStatus()).as(stage).isEqualTo("True");
+      }
+    }
+  }
+
+  static void awaitCondition(String name, String type, String status, String reason, String message, Phase phase) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      LogPipeline lp = current(name);
+      assertThat(lp.getStatus()).isNotNull();
+      var c = condition(lp, type);
+      assertThat(c.getStatus()).as(type).isEqualTo(status);
+      assertThat(c.getReason()).as(type).isEqualTo(reason);
+      assertThat(c.getMessage()).as(type).isEqualTo(message);
+      assertThat(lp.getStatus().getPhase()).isEqualTo(phase);
+      assertThat(lp.getStatus().getObservedGeneration()).isEqualTo(lp.getMetadata().getGeneration());
+      otherStagesTrue(lp, type);
+      var readyCondition = condition(lp, PipelineHealth.READY);
+      assertThat(readyCondition.getStatus()).isEqualTo("False");
+      assertThat(readyCondition.getReason()).isEqualTo(type + "NotReady");
+    });
+  }
+
+  @Test
+  void shippersNotReadyOnEveryNodeKeepItProgressingThenDegradeItOnceItWasReady() throws Exception {
+    cluster.readyPods(NS, "nodes-filebeat", 2);
+    client.resource(pipeline("nodes", DeletionPolicy.Delete)).create();
+    // Never Ready yet: still coming up.
+    awaitCondition("nodes", PipelineHealth.SHIPPER_READY, "False", "NodesNotReady", "2/3 nodes", Phase.Progressing);
+    assertThat(current("nodes").getStatus().getShippers()).isEqualTo("2/3");
+
+    cluster.healthy(NS, "nodes-filebeat");
+    awaitReady("nodes");
+    assertThat(condition(current("nodes"), PipelineHealth.SHIPPER_READY).getMessage()).isEqualTo("3/3 nodes");
+
+    // Pods lost after Ready: Ready -> Degraded -> Ready, with no one touching the pipeline.
+    cluster.readyPods(NS, "nodes-filebeat", 1);
+    awaitCondition("nodes", PipelineHealth.SHIPPER_READY, "False", "NodesNotReady", "1/3 nodes", Phase.Degraded);
+    assertThat(current("nodes").getStatus().getShippers()).isEqualTo("1/3");
+    cluster.healthy(NS, "nodes-filebeat");
+    awaitReady("nodes");
+    assertThat(current("nodes").getStatus().getShippers()).isEqualTo("3/3");
+  }
+
+  @Test
+  void indexerReplicasLostAfterReadyDegradeThePipelineUntilTheyAreBack() throws Exception {
+    client.resource(pipeline("replicas", DeletionPolicy.Delete)).create();
+    awaitReady("replicas");
+
+    cluster.readyPods(NS, "replicas-logstash", 1);
+    awaitCondition("replicas", PipelineHealth.INDEXER_READY, "False", "ReplicasNotReady", "1/2 replicas",
+        Phase.Degraded);
+    assertThat(current("replicas").getStatus().getIndexers()).isEqualTo("1/2");
+    cluster.readyPods(NS, "replicas-logstash", 0);
+    awaitCondition("replicas", PipelineHealth.INDEXER_READY, "False", "ReplicasNotReady", "0/2 replicas",
+        Phase.Degraded);
+
+    cluster.healthy(NS, "replicas-logstash");
+    awaitReady("replicas");
+    assertThat(current("replicas").getStatus().getIndexers()).isEqualTo("2/2");
+    assertThat(condition(current("replicas"), PipelineHealth.INDEXER_READY).getMessage()).isEqualTo("2/2 replicas");
+  }
+
+  @Test
+  void aChangedSpecRollingOutIsProgressNotDegradation() throws Exception {
+    client.resource(pipeline("rollout", DeletionPolicy.Delete)).create();
+    awaitReady("rollout");
+
+    // The new Logstash pods come up one at a time: none updated yet, the old ones still serve.
+    cluster.rollingOut(NS, "rollout-logstash", 0);
+    changeSpec("rollout", lp -> lp.getSpec().getIndexer().setFilter("mutate { add_tag => [\"v2\"] }"));
+    awaitCondition("rollout", PipelineHealth.INDEXER_READY, "False", PipelineHealth.ROLLING_OUT,
+        "2/2 replicas ready, 0 of them updated to the current spec", Phase.Progressing);
+    cluster.rollingOut(NS, "rollout-logstash", 1);
+    awaitCondition("rollout", PipelineHealth.INDEXER_READY, "False", PipelineHealth.ROLLING_OUT,
+        "2/2 replicas ready, 1 of them updated to the current spec", Phase.Progressing);
+    cluster.healthy(NS, "rollout-logstash");
+    awaitReady("rollout");
+
+    // Filebeat too (a change of the sources rolls the DaemonSet).
+    cluster.rollingOut(NS, "rollout-filebeat", 1);
+    changeSpec("rollout", lp -> lp.getSpec().getSources().setExcludeNamespaces(List.of("kube-system", "tmp")));
+    awaitCondition("rollout", PipelineHealth.SHIPPER_READY, "False", PipelineHealth.ROLLING_OUT,
+        "3/3 nodes ready, 1 of them updated to the current spec", Phase.Progressing);
+    cluster.healthy(NS, "rollout-filebeat");
+    awaitReady("rollout");
+    // (The spec's own warning, that the indices have no lifecycle, is not about the rollout.)
+    assertThat(warningEvents("rollout")).as("a rollout is not a warning")
+        .allSatisfy(e -> assertThat(e.getReason()).isEqualTo("SpecWarning"));
+  }
+
+  @Test
+  void aTopicStrimziReportsNotReadyDegradesOnlyTheBuffer() throws Exception {
+    client.resource(pipeline("topicdown", DeletionPolicy.Delete)).create();
+    awaitReady("topicdown");
+
+    cluster.topicNotReady(KAFKA_NS, "logs.logging.topicdown", "KafkaError",
+        "Replication factor: 3 larger than available brokers: 1.");
+    awaitCondition("topicdown", PipelineHealth.BUFFER_READY, "False", "KafkaError",
+        "Strimzi reports topic logs.logging.topicdown not ready: Replication factor: 3 larger than available brokers: 1.",
+        Phase.Degraded);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(warningEvents("topicdown"))
+        .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("KafkaError")));
+
+    cluster.healthy(KAFKA_NS, "logs.logging.topicdown");
+    awaitReady("topicdown");
   }
 
   @Test
@@ -210,7 +353,6 @@ class OperatorIntegrationTest {
     client.resource(pipeline("orders", DeletionPolicy.Delete)).create();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(children("orders")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
-    markReady("orders");
     awaitReady("orders");
     Map<String, String> before = versions(children("orders"));
     String hashBefore = podConfigHash((Deployment) children("orders").get("logstash"));
@@ -246,12 +388,11 @@ class OperatorIntegrationTest {
         assertThat(searchClient.getIndexTemplate("logs-logging.checkout")).isPresent());
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(children("checkout")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
-    String uid = current("checkout").getMetadata().getUid();
 
     client.resources(LogPipeline.class).inNamespace(NS).withName("checkout").delete();
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(current("checkout")).isNull());
-    collectGarbage(uid);
+    awaitCollected("checkout");
     assertThat(children("checkout")).allSatisfy((id, o) -> assertThat(o).as(id).isNull());
     assertThat(searchClient.getIndexTemplate("logs-logging.checkout")).isEmpty();
   }
@@ -263,12 +404,11 @@ class OperatorIntegrationTest {
         assertThat(searchClient.getIndexTemplate("logs-logging.audit")).isPresent());
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(children("audit")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
-    String uid = current("audit").getMetadata().getUid();
 
     client.resources(LogPipeline.class).inNamespace(NS).withName("audit").delete();
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(current("audit")).isNull());
-    collectGarbage(uid);
+    awaitCollected("audit");
     Map<String, HasMetadata> left = children("audit");
     assertThat(left.get("kafka-topic")).as("topic under Retain").isNotNull();
     assertThat(searchClient.getIndexTemplate("logs-logging.audit")).as("template under Retain").isPresent();
@@ -351,7 +491,6 @@ class OperatorIntegrationTest {
     client.resource(pipeline("billing", DeletionPolicy.Delete)).create();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(children("billing")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
-    markReady("billing");
     awaitReady("billing");
     Map<String, String> before = versions(children("billing"));
     String templateHash = template("logs-logging.billing").path("_meta").path("hash").asText();
@@ -389,7 +528,6 @@ class OperatorIntegrationTest {
           .contains("%{WORD:w}");
       assertThat(template("logs-logging.billing").path("_meta").path("hash").asText()).isNotEqualTo(templateHash);
     });
-    markReady("billing");
     awaitReady("billing");
   }
 
@@ -472,7 +610,8 @@ class OperatorIntegrationTest {
       lp.getSpec().getIndexer().setReplicas(5);
     });
     client.configMaps().inNamespace(NS).withName("frozen-logstash").delete();
-    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+    // Time to do what it must not (the poll delay), then until it has seen the latest spec.
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(current("frozen").getStatus().getObservedGeneration())
             .isEqualTo(current("frozen").getMetadata().getGeneration()));
     Map<String, String> after = versions(children("frozen"));
@@ -495,7 +634,6 @@ class OperatorIntegrationTest {
       client.resource(pipeline("esdown", DeletionPolicy.Delete)).create();
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
           assertThat(children("esdown")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
-      markReady("esdown");
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         LogPipeline lp = current("esdown");
         var template = condition(lp, PipelineHealth.INDEX_TEMPLATE_READY);
@@ -510,19 +648,26 @@ class OperatorIntegrationTest {
         assertThat(lp.getStatus().getPhase()).isEqualTo(Phase.Degraded);
       });
 
-      // Retries back off (200 ms doubling to a 2 s cap here; 2 s to 5 min by default): no hot loop.
+      // Retries back off (200 ms doubling to a 2 s cap here; 2 s to 5 min by default): no hot
+      // loop. A child's status change still reconciles at once (JOSDK runs a reconcile for a new
+      // event, or one that came in during the last run, instead of waiting for the retry): the
+      // simulated controllers' last writes can land in the window, so gaps are not bounded
+      // below. What holds on any machine: few attempts, and the wait between them has grown.
       int before = searchRequests.reads("logs-logging.esdown").size();
-      Thread.sleep(6_000);
+      Thread.sleep(8_000);
       List<Long> all = searchRequests.reads("logs-logging.esdown");
-      List<Long> window = all.subList(before, all.size());
-      assertThat(window).as("attempts in 6 s").hasSizeBetween(2, 8);
+      int attempts = all.size() - before;
+      // Gaps from the last attempt before the window on (its status is what the test waited for).
+      List<Long> times = all.subList(Math.max(0, before - 1), all.size());
       List<Long> gaps = new java.util.ArrayList<>();
-      for (int i = 1; i < window.size(); i++) {
-        gaps.add((window.get(i) - window.get(i - 1)) / 1_000_000);
+      for (int i = 1; i < times.size(); i++) {
+        gaps.add((times.get(i) - times.get(i - 1)) / 1_000_000);
       }
-      assertThat(gaps).as("ms between attempts").allSatisfy(gap -> assertThat(gap).isGreaterThan(190));
-      System.out.printf("RELIABILITY search-down: template attempts in 6 s=%d, ms between them=%s%n",
-          window.size(), gaps);
+      System.out.printf("RELIABILITY search-down: template attempts in 8 s=%d, ms between them=%s%n",
+          attempts, gaps);
+      assertThat(attempts).as("attempts in 8 s (a hot loop makes hundreds)").isLessThanOrEqualTo(10);
+      assertThat(gaps).as("ms between attempts: still retrying, and the backoff grew past 1 s")
+          .anySatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(1_000));
     } finally {
       search.start();
     }
@@ -536,7 +681,6 @@ class OperatorIntegrationTest {
     client.resource(pipeline("legacy", DeletionPolicy.Delete)).create();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(searchClient.getIndexTemplate("logs-logging.legacy")).isPresent());
-    String uid = current("legacy").getMetadata().getUid();
 
     search.stop();
     try {
@@ -552,7 +696,7 @@ class OperatorIntegrationTest {
         return lp;
       });
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(current("legacy")).isNull());
-      collectGarbage(uid);
+      awaitCollected("legacy");
       assertThat(children("legacy")).as("the cluster-side stages are cleaned up all the same")
           .allSatisfy((id, o) -> assertThat(o).as(id).isNull());
     } finally {
@@ -576,7 +720,7 @@ class OperatorIntegrationTest {
     client.apps().deployments().inNamespace(NS).withName("inventory-logstash")
         .edit(d -> { d.getSpec().setReplicas(7); return d; });
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       Map<String, HasMetadata> now = children("inventory");
       assertThat(now.get("filebeat")).isNotNull();
       assertThat(((ConfigMap) now.get("logstash-config")).getData())
@@ -607,7 +751,6 @@ class OperatorIntegrationTest {
 
     // without the lifecycle the pipeline is ready, and warned that its indices are kept forever
     changeSpec("retention", changed -> changed.getSpec().getElasticsearch().setLifecycle(null));
-    markReady("retention");
     awaitReady("retention");
     var valid = condition(current("retention"), PipelineHealth.VALID);
     assertThat(valid.getReason()).isEqualTo(PipelineHealth.WITH_WARNINGS);
@@ -618,11 +761,6 @@ class OperatorIntegrationTest {
     return client.v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> name.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType()))
         .toList();
-  }
-
-  /** What Kubernetes' garbage collector does for objects whose owner is gone. */
-  static void collectGarbage(String ownerUid) {
-    SimulatedControllers.collectGarbage(client, NS, ownerUid);
   }
 
   static com.fasterxml.jackson.databind.node.ObjectNode template(String name) throws Exception {

@@ -1,42 +1,132 @@
 package io.logpipeline.operator.reconciler;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.logpipeline.operator.TestLogPipelines;
 import io.logpipeline.operator.api.LogPipeline;
-import io.fabric8.kubernetes.api.model.Node;
+import io.logpipeline.operator.api.LogPipelineStatus;
+import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.model.Pipeline;
 import io.logpipeline.operator.model.ShipperModel;
+import io.logpipeline.operator.model.SpecProblem;
+import io.strimzi.api.kafka.model.common.ConditionBuilder;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.topic.KafkaTopicBuilder;
+import io.strimzi.api.kafka.model.topic.KafkaTopicStatusBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * Every condition's status, reason and message for the states the children can be in (created,
+ * counted, partly ready, rolling out, ready; Strimzi's verdicts; a stage's error), and the phase
+ * as a pipeline goes Progressing -> Ready -> Degraded -> Ready.
+ */
 class PipelineHealthTest {
 
   static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+  static final Instant LATER = Instant.parse("2026-11-25T12:05:00Z");
 
-  static io.fabric8.kubernetes.api.model.Condition shipper(DaemonSet ds) throws Exception {
+  static LogPipeline pipeline() {
     LogPipeline lp = TestLogPipelines.minimal("app", "logging", "https://es:9200");
     lp.getMetadata().setGeneration(1L);
-    var status = PipelineHealth.provisioned(lp, Pipeline.resolve(lp),
-        new PipelineHealth.Observed(ds, null, null), new PipelineHealth.StageErrors(Map.of()), NOW);
-    lp.setStatus(status);
-    return TestLogPipelines.condition(lp, PipelineHealth.SHIPPER_READY);
+    // A lifecycle, so that the spec is valid without warnings.
+    var lifecycle = new io.logpipeline.operator.api.LifecycleSpec();
+    lifecycle.setDeleteAfter("30d");
+    lp.getSpec().getElasticsearch().setLifecycle(lifecycle);
+    lp.setStatus(null);
+    return lp;
   }
 
+  /** Children as their controllers report them when everything is ready. */
   static DaemonSetBuilder daemonSet() {
     return new DaemonSetBuilder().withNewMetadata().withName("app-filebeat").withGeneration(2L).endMetadata();
   }
+
+  static DaemonSet readyDaemonSet() {
+    return daemonSet().withStatus(new DaemonSetStatusBuilder().withObservedGeneration(2L)
+        .withDesiredNumberScheduled(3).withNumberReady(3).withUpdatedNumberScheduled(3).build()).build();
+  }
+
+  static DeploymentBuilder deployment() {
+    return new DeploymentBuilder().withNewMetadata().withName("app-logstash").withGeneration(4L).endMetadata();
+  }
+
+  static Deployment readyDeployment() {
+    return deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(4L)
+        .withReplicas(2).withReadyReplicas(2).withUpdatedReplicas(2).build()).build();
+  }
+
+  static KafkaTopic topic(String status, String reason, String message) {
+    var t = new KafkaTopicBuilder().withNewMetadata().withName("logs.logging.app").endMetadata();
+    if (status != null) {
+      t.withStatus(new KafkaTopicStatusBuilder().withConditions(new ConditionBuilder().withType("Ready")
+          .withStatus(status).withReason(reason).withMessage(message).build()).build());
+    }
+    return t.build();
+  }
+
+  static PipelineHealth.Observed ready() {
+    return new PipelineHealth.Observed(readyDaemonSet(), topic("True", null, null), readyDeployment());
+  }
+
+  static PipelineHealth.StageErrors none() {
+    return new PipelineHealth.StageErrors(Map.of());
+  }
+
+  /** The status computed for {@code lp} (whose status is the previous one), set on it for the next step. */
+  static LogPipelineStatus step(LogPipeline lp, PipelineHealth.Observed seen, PipelineHealth.StageErrors errors,
+      Instant now) throws Exception {
+    LogPipelineStatus status = PipelineHealth.provisioned(lp, Pipeline.resolve(lp), seen, errors, now);
+    lp.setStatus(status);
+    return status;
+  }
+
+  static Condition condition(LogPipelineStatus status, String type) {
+    return status.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst()
+        .orElseThrow(() -> new AssertionError("no condition " + type));
+  }
+
+  static void assertCondition(LogPipelineStatus status, String type, String value, String reason, String message) {
+    Condition c = condition(status, type);
+    assertThat(c.getStatus()).as(type).isEqualTo(value);
+    assertThat(c.getReason()).as(type).isEqualTo(reason);
+    assertThat(c.getMessage()).as(type).isEqualTo(message);
+    assertThat(c.getObservedGeneration()).as(type).isEqualTo(1L);
+  }
+
+  static Condition shipper(DaemonSet ds) throws Exception {
+    return condition(step(pipeline(), new PipelineHealth.Observed(ds, null, null), none(), NOW),
+        PipelineHealth.SHIPPER_READY);
+  }
+
+  static Condition indexer(LogPipeline lp, Deployment d) throws Exception {
+    return condition(step(lp, new PipelineHealth.Observed(null, null, d), none(), NOW), PipelineHealth.INDEXER_READY);
+  }
+
+  static Condition buffer(KafkaTopic topic) throws Exception {
+    return condition(step(pipeline(), new PipelineHealth.Observed(null, topic, null), none(), NOW),
+        PipelineHealth.BUFFER_READY);
+  }
+
+  // ---- ShipperReady -----------------------------------------------------------------------------
 
   @Test
   void aDaemonSetNotYetCountedByItsControllerIsNotReportedAsRunningOnNoNodes() throws Exception {
     var fresh = shipper(daemonSet().build());
     assertThat(fresh.getReason()).isEqualTo("NodesNotReady");
+    assertThat(fresh.getMessage()).isEqualTo("waiting for the DaemonSet controller to schedule Filebeat");
     var stale = shipper(daemonSet().withStatus(new DaemonSetStatusBuilder()
         .withObservedGeneration(1L).withDesiredNumberScheduled(0).build()).build());
     assertThat(stale.getReason()).as("counted for an older spec").isEqualTo("NodesNotReady");
@@ -53,9 +143,9 @@ class PipelineHealthTest {
 
   @Test
   void everyNodeReadyOnTheCurrentSpecIsReady() throws Exception {
-    var ready = shipper(daemonSet().withStatus(new DaemonSetStatusBuilder().withObservedGeneration(2L)
-        .withDesiredNumberScheduled(3).withNumberReady(3).withUpdatedNumberScheduled(3).build()).build());
+    var ready = shipper(readyDaemonSet());
     assertThat(ready.getStatus()).isEqualTo("True");
+    assertThat(ready.getReason()).isEqualTo("Ready");
     assertThat(ready.getMessage()).isEqualTo("3/3 nodes");
   }
 
@@ -178,5 +268,284 @@ class PipelineHealthTest {
     var docker = shipperReady(withNodes(lp -> lp.getSpec().getShipper().setContainerRuntime(
         io.logpipeline.operator.api.ContainerRuntime.DOCKER), 2, nodes));
     assertThat(docker.getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void aMissingDaemonSetIsBeingCreated() throws Exception {
+    var missing = shipper(null);
+    assertThat(missing.getStatus()).isEqualTo("False");
+    assertThat(missing.getReason()).isEqualTo("Creating");
+  }
+
+  /** Rolled out everywhere, but not every pod ready: what "rolled out" alone would call ready. */
+  @Test
+  void aDaemonSetRolledOutButNotReadyOnEveryNodeIsNotReady() throws Exception {
+    var partly = shipper(daemonSet().withStatus(new DaemonSetStatusBuilder().withObservedGeneration(2L)
+        .withDesiredNumberScheduled(3).withNumberReady(1).withUpdatedNumberScheduled(3).build()).build());
+    assertThat(partly.getStatus()).isEqualTo("False");
+    assertThat(partly.getReason()).isEqualTo("NodesNotReady");
+    assertThat(partly.getMessage()).isEqualTo("1/3 nodes");
+  }
+
+  @Test
+  void aDaemonSetRollingOutSaysHowManyNodesRunTheCurrentSpec() throws Exception {
+    var rolling = shipper(daemonSet().withStatus(new DaemonSetStatusBuilder().withObservedGeneration(2L)
+        .withDesiredNumberScheduled(3).withNumberReady(3).withUpdatedNumberScheduled(1).build()).build());
+    assertThat(rolling.getStatus()).isEqualTo("False");
+    assertThat(rolling.getReason()).isEqualTo(PipelineHealth.ROLLING_OUT);
+    assertThat(rolling.getMessage()).isEqualTo("3/3 nodes ready, 1 of them updated to the current spec");
+    // Counted for the previous spec only: its controller has not started the rollout yet.
+    var unseen = shipper(daemonSet().withStatus(new DaemonSetStatusBuilder().withObservedGeneration(1L)
+        .withDesiredNumberScheduled(3).withNumberReady(3).withUpdatedNumberScheduled(3).build()).build());
+    assertThat(unseen.getReason()).isEqualTo(PipelineHealth.ROLLING_OUT);
+  }
+
+  @Test
+  void shipperCountsGoToTheStatus() throws Exception {
+    LogPipelineStatus s = step(pipeline(), new PipelineHealth.Observed(daemonSet().withStatus(new DaemonSetStatusBuilder()
+        .withObservedGeneration(2L).withDesiredNumberScheduled(5).withNumberReady(4).withUpdatedNumberScheduled(5)
+        .build()).build(), null, null), none(), NOW);
+    assertThat(s.getShippers()).isEqualTo("4/5");
+    assertThat(s.getShipper()).isEqualTo(new LogPipelineStatus.ShipperStatus(5, 4));
+  }
+
+  // ---- BufferReady ------------------------------------------------------------------------------
+
+  @Test
+  void theBufferFollowsStrimzisVerdict() throws Exception {
+    assertThat(buffer(null).getReason()).isEqualTo("Creating");
+    var waiting = buffer(topic(null, null, null));
+    assertThat(waiting.getStatus()).isEqualTo("False");
+    assertThat(waiting.getReason()).isEqualTo("WaitingForStrimzi");
+    assertThat(waiting.getMessage()).isEqualTo("topic logs.logging.app not yet reconciled by the Strimzi Topic"
+        + " Operator of Kafka cluster my-cluster in namespace logging");
+    var ready = buffer(topic("True", null, null));
+    assertThat(ready.getStatus()).isEqualTo("True");
+    assertThat(ready.getMessage()).isEqualTo("topic logs.logging.app Ready in Strimzi");
+    var refused = buffer(topic("False", "KafkaError", "Replication factor: 3 larger than available brokers: 1."));
+    assertThat(refused.getStatus()).isEqualTo("False");
+    assertThat(refused.getReason()).isEqualTo("KafkaError");
+    assertThat(refused.getMessage()).isEqualTo("Strimzi reports topic logs.logging.app not ready:"
+        + " Replication factor: 3 larger than available brokers: 1.");
+    var silent = buffer(topic("False", null, null));
+    assertThat(silent.getReason()).isEqualTo("TopicNotReady");
+    assertThat(silent.getMessage()).endsWith("not ready: no message");
+  }
+
+  // ---- IndexerReady -----------------------------------------------------------------------------
+
+  @Test
+  void theIndexerIsReadyWhenEveryReplicaIsReadyOnTheCurrentSpec() throws Exception {
+    assertThat(indexer(pipeline(), null).getReason()).isEqualTo("Creating");
+    var ready = indexer(pipeline(), readyDeployment());
+    assertThat(ready.getStatus()).isEqualTo("True");
+    assertThat(ready.getReason()).isEqualTo("Ready");
+    assertThat(ready.getMessage()).isEqualTo("2/2 replicas");
+
+    var partly = indexer(pipeline(), deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(4L)
+        .withReplicas(2).withReadyReplicas(1).withUpdatedReplicas(2).build()).build());
+    assertThat(partly.getStatus()).isEqualTo("False");
+    assertThat(partly.getReason()).isEqualTo("ReplicasNotReady");
+    assertThat(partly.getMessage()).isEqualTo("1/2 replicas");
+
+    var none = indexer(pipeline(), deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(4L)
+        .withReplicas(2).withUpdatedReplicas(2).build()).build());
+    assertThat(none.getReason()).isEqualTo("ReplicasNotReady");
+    assertThat(none.getMessage()).isEqualTo("0/2 replicas");
+  }
+
+  @Test
+  void anIndexerRollingOutSaysHowManyReplicasRunTheCurrentSpec() throws Exception {
+    var rolling = indexer(pipeline(), deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(4L)
+        .withReplicas(2).withReadyReplicas(2).withUpdatedReplicas(1).build()).build());
+    assertThat(rolling.getStatus()).isEqualTo("False");
+    assertThat(rolling.getReason()).isEqualTo(PipelineHealth.ROLLING_OUT);
+    assertThat(rolling.getMessage()).isEqualTo("2/2 replicas ready, 1 of them updated to the current spec");
+    var unseen = indexer(pipeline(), deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(3L)
+        .withReplicas(2).withReadyReplicas(2).withUpdatedReplicas(2).build()).build());
+    assertThat(unseen.getReason()).as("not yet observed by its controller").isEqualTo(PipelineHealth.ROLLING_OUT);
+    var noStatus = indexer(pipeline(), deployment().build());
+    assertThat(noStatus.getReason()).as("a new Deployment is not a rollout").isEqualTo("ReplicasNotReady");
+    assertThat(noStatus.getMessage()).isEqualTo("0/2 replicas");
+  }
+
+  @Test
+  void anIndexerScaledToZeroOrWiderThanTheTopicSaysSo() throws Exception {
+    LogPipeline zero = pipeline();
+    zero.getSpec().getIndexer().setReplicas(0);
+    var scaledToZero = indexer(zero, deployment().build());
+    assertThat(scaledToZero.getStatus()).isEqualTo("False");
+    assertThat(scaledToZero.getReason()).isEqualTo("ScaledToZero");
+    assertThat(scaledToZero.getMessage()).isEqualTo("spec.indexer.replicas is 0: events wait in the topic");
+
+    LogPipeline wide = pipeline();
+    wide.getSpec().getIndexer().setReplicas(8);
+    var idle = indexer(wide, deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(4L)
+        .withReplicas(8).withReadyReplicas(8).withUpdatedReplicas(8).build()).build());
+    assertThat(idle.getStatus()).isEqualTo("True");
+    assertThat(idle.getMessage()).isEqualTo("8/8 replicas; 2 of them idle: the topic has only 6 partitions"
+        + " (raise spec.kafka.topic.partitions or lower spec.indexer.replicas)");
+    assertThat(wide.getStatus().getIndexers()).isEqualTo("8/8");
+    assertThat(wide.getStatus().getIndexer()).isEqualTo(new LogPipelineStatus.IndexerStatus(8, 8));
+  }
+
+  // ---- errors, Ready and the phase --------------------------------------------------------------
+
+  @Test
+  void aStagesErrorIsItsConditionAndTheOthersStand() throws Exception {
+    Map<String, StageException> errors = new LinkedHashMap<>();
+    errors.put(PipelineHealth.INDEX_TEMPLATE_READY, new StageException("Unreachable", "cannot reach 127.0.0.1:9"));
+    LogPipelineStatus s = step(pipeline(), ready(), new PipelineHealth.StageErrors(errors), NOW);
+    assertCondition(s, PipelineHealth.INDEX_TEMPLATE_READY, "False", "Unreachable", "cannot reach 127.0.0.1:9");
+    assertCondition(s, PipelineHealth.SHIPPER_READY, "True", "Ready", "3/3 nodes");
+    assertCondition(s, PipelineHealth.READY, "False", "IndexTemplateReadyNotReady", "not ready: IndexTemplateReady");
+    assertThat(s.getPhase()).as("a failing stage is Degraded even before the first Ready").isEqualTo(Phase.Degraded);
+  }
+
+  @Test
+  void everyStageReadyIsReadyAndNamesTheTemplate() throws Exception {
+    LogPipelineStatus s = step(pipeline(), ready(), none(), NOW);
+    assertThat(s.getConditions()).extracting(Condition::getType).containsExactly(PipelineHealth.VALID,
+        PipelineHealth.SHIPPER_READY, PipelineHealth.BUFFER_READY, PipelineHealth.INDEXER_READY,
+        PipelineHealth.INDEX_TEMPLATE_READY, PipelineHealth.READY);
+    assertCondition(s, PipelineHealth.VALID, "True", "Valid", "spec is valid");
+    assertCondition(s, PipelineHealth.INDEX_TEMPLATE_READY, "True", "Ready", "index template logs-logging.app is current");
+    assertCondition(s, PipelineHealth.READY, "True", "Ready", "every stage is ready");
+    assertThat(s.getPhase()).isEqualTo(Phase.Ready);
+    assertThat(s.getObservedGeneration()).isEqualTo(1L);
+    assertThat(s.getBuffer()).isEqualTo(new LogPipelineStatus.BufferStatus("logs.logging.app", 6));
+    assertThat(s.getIndexTemplate()).isEqualTo(new LogPipelineStatus.IndexTemplateStatus("logs-logging.app"));
+  }
+
+  @Test
+  void theReadyConditionNamesEveryStageThatIsNot() throws Exception {
+    LogPipelineStatus s = step(pipeline(), new PipelineHealth.Observed(null, topic(null, null, null), null), none(), NOW);
+    assertCondition(s, PipelineHealth.READY, "False", "ShipperReadyNotReady",
+        "not ready: ShipperReady, BufferReady, IndexerReady");
+    assertThat(s.getPhase()).isEqualTo(Phase.Progressing);
+  }
+
+  @Test
+  void aPipelineGoesProgressingReadyDegradedReady() throws Exception {
+    LogPipeline lp = pipeline();
+    var partlyReady = new PipelineHealth.Observed(daemonSet().withStatus(new DaemonSetStatusBuilder()
+        .withObservedGeneration(2L).withDesiredNumberScheduled(3).withNumberReady(2).withUpdatedNumberScheduled(3)
+        .build()).build(), topic("True", null, null), readyDeployment());
+
+    assertThat(step(lp, partlyReady, none(), NOW).getPhase()).as("never ready yet").isEqualTo(Phase.Progressing);
+    LogPipelineStatus ready = step(lp, ready(), none(), NOW);
+    assertThat(ready.getPhase()).isEqualTo(Phase.Ready);
+    LogPipelineStatus degraded = step(lp, partlyReady, none(), LATER);
+    assertThat(degraded.getPhase()).as("pods lost after Ready").isEqualTo(Phase.Degraded);
+    assertCondition(degraded, PipelineHealth.SHIPPER_READY, "False", "NodesNotReady", "2/3 nodes");
+    assertThat(condition(degraded, PipelineHealth.SHIPPER_READY).getLastTransitionTime()).isEqualTo(LATER.toString());
+    assertThat(condition(degraded, PipelineHealth.BUFFER_READY).getLastTransitionTime())
+        .as("unchanged since it turned True").isEqualTo(NOW.toString());
+    assertThat(step(lp, partlyReady, none(), LATER.plusSeconds(60)).getPhase()).as("stays Degraded")
+        .isEqualTo(Phase.Degraded);
+    LogPipelineStatus back = step(lp, ready(), none(), LATER.plusSeconds(120));
+    assertThat(back.getPhase()).isEqualTo(Phase.Ready);
+    assertThat(condition(back, PipelineHealth.SHIPPER_READY).getLastTransitionTime())
+        .isEqualTo(LATER.plusSeconds(120).toString());
+  }
+
+  @Test
+  void aRolloutOfAReadyPipelineIsProgressNotDegradation() throws Exception {
+    LogPipeline lp = pipeline();
+    step(lp, ready(), none(), NOW);
+    var rolling = new PipelineHealth.Observed(readyDaemonSet(), topic("True", null, null),
+        deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(4L).withReplicas(2)
+            .withReadyReplicas(1).withUpdatedReplicas(1).build()).build());
+    LogPipelineStatus s = step(lp, rolling, none(), LATER);
+    assertThat(s.getPhase()).isEqualTo(Phase.Progressing);
+    assertCondition(s, PipelineHealth.READY, "False", "IndexerReadyNotReady", "not ready: IndexerReady");
+    // A rollout and a lost stage at once: Degraded; and still Degraded when the rollout is done.
+    var rollingAndLost = new PipelineHealth.Observed(readyDaemonSet(), topic("False", "KafkaError", "down"),
+        rolling.deployment());
+    assertThat(step(lp, rollingAndLost, none(), LATER).getPhase()).isEqualTo(Phase.Degraded);
+    step(lp, rolling, none(), LATER);
+    var lostAfterRollout = new PipelineHealth.Observed(readyDaemonSet(), topic("False", "KafkaError", "down"),
+        readyDeployment());
+    assertThat(step(lp, lostAfterRollout, none(), LATER).getPhase()).isEqualTo(Phase.Degraded);
+  }
+
+  @Test
+  void warningsOfAValidSpecAreInTheValidCondition() throws Exception {
+    LogPipeline lp = pipeline();
+    lp.getSpec().getKafka().getTopic().setName("logs.app_x");
+    LogPipelineStatus s = step(lp, ready(), none(), NOW);
+    Condition valid = condition(s, PipelineHealth.VALID);
+    assertThat(valid.getStatus()).isEqualTo("True");
+    assertThat(valid.getReason()).isEqualTo(PipelineHealth.WITH_WARNINGS);
+    assertThat(valid.getMessage()).startsWith("spec is valid, but: spec.kafka.topic.name: 'logs.app_x' mixes");
+  }
+
+  // ---- the other statuses -----------------------------------------------------------------------
+
+  @Test
+  void anInvalidSpecFailsANewPipelineAndDegradesARunningOne() throws Exception {
+    List<SpecProblem> problems = List.of(new SpecProblem("spec.kafka.topic.retention", "'7 days' is not a duration"),
+        new SpecProblem("spec.indexer.replicas", "must be at least 0"));
+    LogPipeline fresh = pipeline();
+    LogPipelineStatus failed = PipelineHealth.invalid(fresh, "InvalidSpec", problems, false, NOW);
+    assertThat(failed.getPhase()).isEqualTo(Phase.Failed);
+    assertCondition(failed, PipelineHealth.VALID, "False", "InvalidSpec",
+        "spec.kafka.topic.retention: '7 days' is not a duration; spec.indexer.replicas: must be at least 0");
+    assertCondition(failed, PipelineHealth.READY, "False", "InvalidSpec", "nothing was provisioned");
+
+    LogPipeline running = pipeline();
+    step(running, ready(), none(), NOW);
+    LogPipelineStatus degraded = PipelineHealth.invalid(running, "InvalidSpec", problems, true, LATER);
+    assertThat(degraded.getPhase()).isEqualTo(Phase.Degraded);
+    assertCondition(degraded, PipelineHealth.READY, "False", "InvalidSpec", "the last valid spec keeps running unchanged");
+    assertThat(degraded.getShippers()).as("the last observations stay").isEqualTo("3/3");
+    assertThat(degraded.getIndexers()).isEqualTo("2/2");
+    // Children gone, but it was running: still Degraded, not Failed.
+    assertThat(PipelineHealth.invalid(running, "MissingReference", problems, false, LATER).getPhase())
+        .isEqualTo(Phase.Degraded);
+  }
+
+  @Test
+  void aDeletionWaitingForTheTemplateSaysHowToSkipIt() throws Exception {
+    LogPipeline lp = pipeline();
+    step(lp, ready(), none(), NOW);
+    LogPipelineStatus s = PipelineHealth.deleting(lp, new PipelineHealth.StageErrors(Map.of(
+        PipelineHealth.INDEX_TEMPLATE_READY, new StageException("Unreachable", "cannot reach es:9200"))), LATER);
+    assertThat(s.getPhase()).isEqualTo(Phase.Deleting);
+    assertCondition(s, PipelineHealth.INDEX_TEMPLATE_READY, "False", "Unreachable", "cannot reach es:9200");
+    Condition ready = condition(s, PipelineHealth.READY);
+    assertThat(ready.getReason()).isEqualTo("Deleting");
+    assertThat(ready.getMessage()).startsWith("deletion waits for: IndexTemplateReady; retrying (if the search")
+        .contains(LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true");
+    LogPipelineStatus topicOnly = PipelineHealth.deleting(lp, new PipelineHealth.StageErrors(Map.of(
+        PipelineHealth.BUFFER_READY, new StageException("ApplyFailed", "HTTP 500"))), LATER);
+    assertThat(condition(topicOnly, PipelineHealth.READY).getMessage()).isEqualTo("deletion waits for: BufferReady; retrying");
+  }
+
+  @Test
+  void anUnexpectedFailureKeepsWhatWasObservedAndSaysWhatFailed() throws Exception {
+    LogPipeline lp = pipeline();
+    step(lp, ready(), none(), NOW);
+    lp.getMetadata().setGeneration(2L);
+    LogPipelineStatus s = PipelineHealth.reconcileFailed(lp, "boom", LATER);
+    assertThat(s.getPhase()).isEqualTo(Phase.Ready);
+    assertThat(s.getObservedGeneration()).as("the new generation was not reconciled").isEqualTo(1L);
+    Condition ready = condition(s, PipelineHealth.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("ReconcileError");
+    assertThat(ready.getMessage()).isEqualTo("boom");
+    assertThat(s.getConditions()).filteredOn(c -> c.getType().equals(PipelineHealth.READY)).hasSize(1);
+    assertThat(condition(s, PipelineHealth.SHIPPER_READY).getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void aPausedPipelineSaysSo() throws Exception {
+    LogPipeline lp = pipeline();
+    step(lp, ready(), none(), NOW);
+    LogPipelineStatus s = PipelineHealth.paused(lp, LATER);
+    assertThat(s.getPhase()).isEqualTo(Phase.Paused);
+    assertCondition(s, PipelineHealth.READY, "False", "Paused", "spec.paused is true: the operator changes nothing");
+    assertThat(s.getShippers()).isEqualTo("3/3");
+    assertThat(s.getObservedGeneration()).isEqualTo(1L);
   }
 }

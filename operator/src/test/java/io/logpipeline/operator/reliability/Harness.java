@@ -2,6 +2,7 @@ package io.logpipeline.operator.reliability;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.logpipeline.operator.FaultyApiServer;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.reconciler.LogPipelineOperator;
@@ -36,6 +37,30 @@ final class Harness {
         && lp.getStatus().getConditions() != null && lp.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
         && lp.getStatus().getObservedGeneration() == lp.getMetadata().getGeneration().longValue();
+  }
+
+  /**
+   * Waits until {@code agent} has sent no write for {@code quiet}; fails after {@code atMost}
+   * (a write loop), naming the last writes.
+   */
+  static void awaitNoWrites(FaultyApiServer server, String agent, Duration quiet, Duration atMost)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    long last = server.writes(agent);
+    long since = System.nanoTime();
+    while (System.nanoTime() - since < quiet.toNanos()) {
+      if (System.nanoTime() > deadline) {
+        List<String> log = server.writeLog(agent);
+        throw new AssertionError("the writes of " + agent + " did not stop within " + atMost + "; the last: "
+            + log.subList(Math.max(0, log.size() - 5), log.size()));
+      }
+      Thread.sleep(50);
+      long now = server.writes(agent);
+      if (now != last) {
+        last = now;
+        since = System.nanoTime();
+      }
+    }
   }
 
   /** Closes in order whatever was started, null for what was not. */

@@ -110,7 +110,7 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   int healthPort() {
-    await().atMost(Duration.ofSeconds(30)).until(() ->
+    await().atMost(Duration.ofSeconds(60)).until(() ->
         stderr.stream().anyMatch(l -> PROBES.matcher(l).find()) || !process.isAlive());
     for (String line : stderr) {
       Matcher m = PROBES.matcher(line);

@@ -7,9 +7,11 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.logpipeline.operator.ApiSemantics;
 import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.reconciler.LogPipelineOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -38,6 +40,11 @@ class RunCommandProcessTest {
   OperatorProcess process;
   List<String> stderr;
 
+  @BeforeAll
+  static void installCrd() {
+    ApiSemantics.apply(server, client);
+  }
+
   @AfterEach
   void kill() {
     if (process != null) {
@@ -52,7 +59,7 @@ class RunCommandProcessTest {
   }
 
   int exitStatus() throws InterruptedException {
-    return process.exitStatus(Duration.ofSeconds(20));
+    return process.exitStatus(Duration.ofSeconds(60));
   }
 
   int healthPort() {
@@ -72,12 +79,12 @@ class RunCommandProcessTest {
         "--metrics-port", "0", "--leader-election", "--leader-election-namespace", "operators",
         "--shutdown-timeout", "PT5S", "--namespace", "logging");
     int health = healthPort();
-    await().atMost(Duration.ofSeconds(20)).until(() -> get(health, "/readyz").statusCode() == 200);
-    await().atMost(Duration.ofSeconds(10)).until(() -> get(health, "/readyz").body().equals("ok (leader)\n"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> get(health, "/readyz").statusCode() == 200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> get(health, "/readyz").body().equals("ok (leader)\n"));
 
     client.resource(TestPipelines.invalid("logging", "broken")).create();
     awaitPhase(client, "logging", "broken", Phase.Failed);
-    await().atMost(Duration.ofSeconds(10)).until(() -> stderr.stream().anyMatch(l -> l.contains("invalid spec")));
+    await().atMost(Duration.ofSeconds(30)).until(() -> stderr.stream().anyMatch(l -> l.contains("invalid spec")));
 
     process.terminate();
     assertThat(exitStatus()).as("exit status; stderr: %s", stderr).isZero();

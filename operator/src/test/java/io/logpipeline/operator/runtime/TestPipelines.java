@@ -49,7 +49,7 @@ final class TestPipelines {
   }
 
   static void awaitPhase(KubernetesClient client, String namespace, String name, Phase phase) {
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       LogPipeline lp = client.resources(LogPipeline.class).inNamespace(namespace).withName(name).get();
       assertThat(lp.getStatus()).as(namespace + "/" + name + " status").isNotNull();
       assertThat(lp.getStatus().getPhase()).isEqualTo(phase);
