@@ -44,6 +44,11 @@ public final class ApiServer implements Interceptor {
   static final Duration THROTTLING_QUIET = Duration.ofSeconds(30);
   /** Pause between two probes at start-up, after the client's own retries gave up. */
   static final Duration PROBE_PAUSE = Duration.ofSeconds(1);
+  /**
+   * How long one probe may go unanswered before it is given up and sent again: a request lost
+   * on a connection that never answers must not use up the whole wait.
+   */
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
@@ -240,8 +245,9 @@ public final class ApiServer implements Interceptor {
     HttpRequest version = http.newHttpRequestBuilder().uri(url.resolve("version")).build();
     while (true) {
       CompletableFuture<HttpResponse<String>> probe = http.sendAsync(version, String.class);
+      long probeDeadline = System.nanoTime() + PROBE_TIMEOUT.toNanos();
       try {
-        while (true) {
+        while (System.nanoTime() - probeDeadline < 0) {
           if (stop.getAsBoolean()) {
             return Optional.empty();
           }
