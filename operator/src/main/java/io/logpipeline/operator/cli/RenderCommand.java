@@ -108,7 +108,11 @@ public final class RenderCommand implements Callable<Integer> {
             documents = OBJECT_YAML.writeValues(yaml);
           }
           documents.writeAll(render.objects());
-          documents.write(templateDocument(render));
+          documents.write(templateDocument(render, render.pipeline().templateName(), render.indexTemplate()));
+          if (render.deadLetterTemplate() != null) {
+            documents.write(templateDocument(render, render.pipeline().deadLetterTemplateName(),
+                render.deadLetterTemplate()));
+          }
         } catch (InvalidSpecException e) {
           exit = 1;
           e.problems().forEach(problem -> err.println("LogPipeline " + id + ": " + problem));
@@ -144,13 +148,13 @@ public final class RenderCommand implements Callable<Integer> {
     };
   }
 
-  /** The index template as a document of its own, marked so no one kubectl-applies it. */
-  private static Object templateDocument(Render render) {
+  /** An index template as a document of its own, marked so no one kubectl-applies it. */
+  private static Object templateDocument(Render render, String name, ObjectNode body) {
     ObjectNode doc = Serialization.jsonMapper().createObjectNode();
-    doc.put("request", "PUT _index_template/" + render.pipeline().templateName());
+    doc.put("request", "PUT _index_template/" + name);
     doc.putArray("hosts").addAll(render.pipeline().hosts().stream()
         .map(h -> (com.fasterxml.jackson.databind.JsonNode) doc.textNode(h.toString())).toList());
-    doc.set("body", render.indexTemplate());
+    doc.set("body", body);
     return doc;
   }
 }

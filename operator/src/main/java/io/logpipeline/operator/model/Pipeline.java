@@ -102,7 +102,7 @@ public record Pipeline(
     return full.substring(0, Names.SUBDOMAIN_MAX - tail.length()) + tail;
   }
 
-  /** Name of the Logstash ConfigMap, Deployment and Service. */
+  /** Name of the Logstash ConfigMap, StatefulSet, Service and PodDisruptionBudget. */
   public String indexerName() {
     return Names.child(name(), "logstash", Names.WORKLOAD_NAME_MAX);
   }
@@ -110,6 +110,31 @@ public record Pipeline(
   /** Name of the index template. */
   public String templateName() {
     return index;
+  }
+
+  /**
+   * The index (or data stream) rejected documents go to: the spec's, else
+   * {@code <index>_deadletter}. The '_' appears in no LogPipeline name, so no default index of
+   * another pipeline (logs-<namespace>.<name>, say of a pipeline named "app-deadletter" beside
+   * "app") can be this one, nor fall under its pattern.
+   */
+  public String deadLetterIndex() {
+    return deadLetterIndex(spec(), index);
+  }
+
+  static String deadLetterIndex(LogPipelineSpec spec, String index) {
+    var deadLetters = spec.getIndexer() == null ? null : spec.getIndexer().getDeadLetters();
+    if (deadLetters != null && !blank(deadLetters.getIndex())) {
+      return deadLetters.getIndex();
+    }
+    return Names.shorten(index, INDEX_MAX - DEAD_LETTER_SUFFIX.length()) + DEAD_LETTER_SUFFIX;
+  }
+
+  static final String DEAD_LETTER_SUFFIX = "_deadletter";
+
+  /** Name of the dead-letter index template. */
+  public String deadLetterTemplateName() {
+    return deadLetterIndex();
   }
 
   /** Kafka consumer group shared by this pipeline's Logstash replicas. */
@@ -193,6 +218,7 @@ public record Pipeline(
     problems.addAll(SpecRules.elasticsearch(spec.getElasticsearch()));
     problems.addAll(SpecRules.sources(spec.getSources()));
     problems.addAll(SpecRules.indexer(spec.getIndexer()));
+    problems.addAll(SpecRules.deadLetters(spec, index));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }

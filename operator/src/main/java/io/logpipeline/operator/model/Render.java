@@ -11,7 +11,8 @@ import java.util.List;
  * reconciler's dependents apply. At apply time the operator adds only bookkeeping metadata:
  * owner references (or, outside the pipeline's namespace, owner annotations).
  */
-public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode indexTemplate) {
+public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode indexTemplate,
+    ObjectNode deadLetterTemplate) {
 
   public static Render of(Pipeline p) {
     // Each ConfigMap is built once, and its pods' config hash taken from it.
@@ -25,7 +26,9 @@ public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode in
         ShipperModel.daemonSet(p, shipperConfig),
         BufferModel.kafkaTopic(p),
         indexerConfig,
-        IndexerModel.deployment(p, indexerConfig),
-        IndexerModel.service(p)), IndexTemplateModel.body(p));
+        IndexerModel.statefulSet(p, indexerConfig),
+        IndexerModel.service(p),
+        IndexerModel.disruptionBudget(p)), IndexTemplateModel.body(p),
+        IndexerModel.indexesDeadLetters(p) ? IndexTemplateModel.deadLetterBody(p) : null);
   }
 }

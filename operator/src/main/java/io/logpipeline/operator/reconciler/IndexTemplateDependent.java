@@ -38,26 +38,42 @@ public class IndexTemplateDependent
     return State.class;
   }
 
+  /** The template's name. */
+  protected String templateName(Pipeline p) {
+    return p.templateName();
+  }
+
+  /** The template's body, with its hash. */
+  protected ObjectNode body(Pipeline p) {
+    return IndexTemplateModel.body(p);
+  }
+
+  /** The field that names the index, for a conflict with another pipeline's template. */
+  protected String indexField() {
+    return "spec.elasticsearch.index";
+  }
+
   @Override
   public ReconcileResult<State> reconcile(LogPipeline primary, Context<LogPipeline> context) {
     Pipeline p = PipelineContext.pipeline(context);
-    ObjectNode desired = IndexTemplateModel.body(p);
-    State desiredState = new State(p.templateName(), IndexTemplateModel.storedHash(desired));
+    String name = templateName(p);
+    ObjectNode desired = body(p);
+    State desiredState = new State(name, IndexTemplateModel.storedHash(desired));
     SearchClient client = client(p, context);
     try {
-      Optional<ObjectNode> stored = client.getIndexTemplate(p.templateName());
+      Optional<ObjectNode> stored = client.getIndexTemplate(name);
       if (stored.isPresent()) {
         String owner = stored.get().path("_meta").path("logpipeline").asText(null);
         String self = p.namespace() + "/" + p.name();
         if (owner != null && !owner.equals(self)) {
-          throw new StageException("Conflict", "index template " + p.templateName()
-              + " belongs to LogPipeline " + owner + "; choose another spec.elasticsearch.index");
+          throw new StageException("Conflict", "index template " + name
+              + " belongs to LogPipeline " + owner + "; choose another " + indexField());
         }
         if (desiredState.hash().equals(IndexTemplateModel.storedHash(stored.get()))) {
           return ReconcileResult.noOperation(desiredState);
         }
       }
-      client.putIndexTemplate(p.templateName(), desired);
+      client.putIndexTemplate(name, desired);
       return stored.isPresent()
           ? ReconcileResult.resourceUpdated(desiredState)
           : ReconcileResult.resourceCreated(desiredState);
@@ -79,10 +95,10 @@ public class IndexTemplateDependent
     }
     SearchClient client = client(p, context);
     try {
-      Optional<ObjectNode> stored = client.getIndexTemplate(p.templateName());
+      Optional<ObjectNode> stored = client.getIndexTemplate(templateName(p));
       String owner = stored.map(s -> s.path("_meta").path("logpipeline").asText(null)).orElse(null);
       if (stored.isPresent() && (owner == null || owner.equals(p.namespace() + "/" + p.name()))) {
-        client.deleteIndexTemplate(p.templateName());
+        client.deleteIndexTemplate(templateName(p));
       }
     } catch (SearchException e) {
       throw new StageException(e.reason().name(), e.getMessage(), e);

@@ -5,6 +5,12 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -56,12 +62,20 @@ import java.util.stream.Collectors;
         dependsOn = {"filebeat-config", "filebeat-clusterrolebinding"}),
     // buffer
     @Dependent(name = "kafka-topic", type = KafkaTopicDependent.class),
+    // index templates: before any Logstash replica runs
+    @Dependent(name = "index-template", type = IndexTemplateDependent.class),
+    @Dependent(name = "deadletter-template", type = DeadLetterTemplateDependent.class),
     // indexer
     @Dependent(name = "logstash-config", type = LogstashConfigMapDependent.class),
-    @Dependent(name = "logstash", type = LogstashDeploymentDependent.class, dependsOn = "logstash-config"),
+    @Dependent(name = "logstash", type = LogstashStatefulSetDependent.class,
+        dependsOn = {"logstash-config", "index-template", "deadletter-template"}),
     @Dependent(name = "logstash-service", type = LogstashServiceDependent.class),
-    // index template
-    @Dependent(type = IndexTemplateDependent.class),
+    @Dependent(name = "logstash-pdb", type = LogstashDisruptionBudgetDependent.class),
+    @Dependent(name = "logstash-legacy-deployment", type = LogstashLegacyDeploymentDependent.class,
+        dependsOn = "logstash"),
+    // deleted before the templates, so that drained events still find their mappings
+    @Dependent(name = "logstash-queue-drain", type = LogstashQueueDrainDependent.class, dependsOn = "logstash",
+        deletePostcondition = LogstashQueueDrainDependent.Drained.class),
 })
 @ControllerConfiguration(name = LogPipelineReconciler.NAME)
 @GradualRetry(maxAttempts = -1, initialInterval = 2_000, intervalMultiplier = 2, maxInterval = 300_000)
@@ -70,6 +84,8 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
   public static final String NAME = "logpipeline";
   /** Progress of a Progressing pipeline is written at most this often. */
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
+  /** How soon a deletion waiting for drain Jobs looks again, events aside. */
+  static final Duration DRAIN_RECHECK = Duration.ofSeconds(10);
   private static final Logger log = LoggerFactory.getLogger(LogPipelineReconciler.class);
 
   private final SearchClients searchClients;
@@ -108,6 +124,20 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     this.references = new ClusterReferences(clock, Duration.ofMinutes(1));
   }
 
+  /**
+   * The drain Jobs of queue volumes, watched so that a Job's completion or failure brings the
+   * next reconcile (or cleanup). They are owned by the LogPipeline; they are not a dependent of
+   * the workflow, since how many there are follows from the volumes.
+   */
+  @Override
+  public List<EventSource<?, LogPipeline>> prepareEventSources(EventSourceContext<LogPipeline> context) {
+    return List.of(new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(Job.class, LogPipeline.class)
+        .withName("logstash-drain-jobs")
+        .withLabelSelector(Selectors.INDEXER)
+        .build(), context));
+  }
+
   @Override
   public UpdateControl<LogPipeline> reconcile(LogPipeline lp, Context<LogPipeline> context) {
     if (stopping.getAsBoolean()) {
@@ -119,7 +149,8 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       return statusUpdate(lp, PipelineHealth.paused(lp, now), context);
     }
     boolean childrenExist = context.getSecondaryResource(DaemonSet.class).isPresent()
-        || context.getSecondaryResource(Deployment.class).isPresent();
+        || context.getSecondaryResource(Deployment.class).isPresent()
+        || context.getSecondaryResource(StatefulSet.class).isPresent();
     Pipeline pipeline;
     try {
       pipeline = Pipeline.resolve(lp);
@@ -143,7 +174,10 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     var observed = new PipelineHealth.Observed(
         context.getSecondaryResource(DaemonSet.class).orElse(null),
         context.getSecondaryResource(KafkaTopic.class).orElse(null),
-        context.getSecondaryResource(Deployment.class).orElse(null));
+        context.getSecondaryResource(StatefulSet.class).orElse(null),
+        context.getSecondaryResource(Deployment.class).orElse(null),
+        LogstashQueueDrainDependent.plan(pipeline, context,
+            pipeline.spec().getIndexer() == null ? 2 : pipeline.spec().getIndexer().getReplicas()));
     LogPipelineStatus status = PipelineHealth.provisioned(lp, pipeline, observed, errors, now);
     if (!errors.byCondition().isEmpty()) {
       // The status goes out through updateErrorStatus, and JOSDK retries with backoff.
@@ -202,6 +236,15 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
           "cleanup of {} failed: {}", type, error.getMessage()));
       reportDeleting(lp, errors, context);
       result.throwAggregateExceptionIfErrorsPresent();
+    }
+    if (!result.allPostConditionsMet()) {
+      // Queue volumes are being drained: the Jobs' and claims' events bring the next cleanup,
+      // the reschedule is a safety net.
+      var drain = LogstashQueueDrainDependent.plan(pipeline, context, 0);
+      reportDeleting(lp, new PipelineHealth.StageErrors(Map.of(PipelineHealth.INDEXER_READY,
+          new StageException(drain.failed().isEmpty() ? "Draining" : "DrainFailed",
+              PipelineHealth.drainMessage(drain)))), context);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(DRAIN_RECHECK);
     }
     lastStatusWrite.remove(lp.getMetadata().getUid());
     log.info("deleted");

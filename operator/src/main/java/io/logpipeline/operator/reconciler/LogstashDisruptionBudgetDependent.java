@@ -1,6 +1,6 @@
 package io.logpipeline.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
@@ -8,16 +8,17 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.model.IndexerModel;
 
-/** The Logstash Deployment. */
+/** The PodDisruptionBudget that lets node drains take at most one Logstash replica at a time. */
 @KubernetesDependent(informer = @Informer(labelSelector = Selectors.INDEXER))
-public class LogstashDeploymentDependent extends CRUDKubernetesDependentResource<Deployment, LogPipeline> {
+public class LogstashDisruptionBudgetDependent
+    extends CRUDKubernetesDependentResource<PodDisruptionBudget, LogPipeline> {
 
-  public LogstashDeploymentDependent() {
-    super(Deployment.class);
+  public LogstashDisruptionBudgetDependent() {
+    super(PodDisruptionBudget.class);
   }
 
   @Override
-  protected Deployment desired(LogPipeline primary, Context<LogPipeline> context) {
-    return IndexerModel.deployment(PipelineContext.pipeline(context));
+  protected PodDisruptionBudget desired(LogPipeline primary, Context<LogPipeline> context) {
+    return IndexerModel.disruptionBudget(PipelineContext.pipeline(context));
   }
 }
