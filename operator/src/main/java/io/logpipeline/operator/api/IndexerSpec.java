@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 /** The Logstash StatefulSet that consumes the topic and indexes the events. */
@@ -45,6 +46,9 @@ public class IndexerSpec {
   private ResourceRequirements resources;
 
   /** The queue volumes. */
+  @ValidationRule(value = "self == oldSelf", message = "cannot change once the pipeline exists: a"
+      + " StatefulSet's volume claim templates are immutable (grow a volume by expanding its"
+      + " PersistentVolumeClaim; anything else needs a new LogPipeline)")
   @JsonPropertyDescription("Logstash's persistent queue, on a volume per replica (a StatefulSet's volume claim).")
   private PersistentQueueSpec persistentQueue = new PersistentQueueSpec();
 

@@ -21,7 +21,7 @@ class PipelineHealthTest {
     LogPipeline lp = TestLogPipelines.minimal("app", "logging", "https://es:9200");
     lp.getMetadata().setGeneration(1L);
     var status = PipelineHealth.provisioned(lp, Pipeline.resolve(lp),
-        new PipelineHealth.Observed(ds, null, null), new PipelineHealth.StageErrors(Map.of()), NOW);
+        new PipelineHealth.Observed(ds, null, null, null, null), new PipelineHealth.StageErrors(Map.of()), NOW);
     lp.setStatus(status);
     return TestLogPipelines.condition(lp, PipelineHealth.SHIPPER_READY);
   }
