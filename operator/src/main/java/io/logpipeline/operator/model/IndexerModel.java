@@ -333,6 +333,33 @@ public final class IndexerModel {
     public static final String PIPELINE = "logpipeline";
 
     private DeadLetterFields() {}
+
+    /**
+     * The document the dead-letter pipeline's ruby filter makes of a dead letter, as JSON: the
+     * real-server tests index it against the dead-letter template.
+     *
+     * @param originalJson the event as Logstash serialises it (without @metadata)
+     * @param reason the search cluster's reason for rejecting it
+     * @param rejectedAt the dead letter queue's entry time, ISO-8601
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode document(Pipeline p, String originalJson,
+        String reason, String rejectedAt) {
+      var doc = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      doc.put(TIMESTAMP, rejectedAt);
+      put(doc, ORIGINAL, originalJson);
+      put(doc, REASON, reason);
+      put(doc, PIPELINE, p.namespace() + "/" + p.name());
+      return doc;
+    }
+
+    private static void put(com.fasterxml.jackson.databind.node.ObjectNode doc, String dotted, String value) {
+      String[] parts = dotted.split("\\.");
+      var at = doc;
+      for (int i = 0; i < parts.length - 1; i++) {
+        at = at.with(parts[i]);
+      }
+      at.put(parts[parts.length - 1], value);
+    }
   }
 
   /**
