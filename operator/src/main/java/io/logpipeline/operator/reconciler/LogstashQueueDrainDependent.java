@@ -79,8 +79,9 @@ public class LogstashQueueDrainDependent extends KubernetesDependentResource<Per
       if (replicas == null || replicas > 0) {
         log.info("scaling Logstash to 0 to drain its queue volumes before they are deleted");
         // Its pods drain their queues as they stop (queue.drain); the Jobs take what is left.
-        context.getClient().apps().statefulSets().inNamespace(p.namespace())
-            .withName(statefulSet.getMetadata().getName()).scale(0);
+        StatefulSet scaled = new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder(statefulSet)
+            .editSpec().withReplicas(0).endSpec().build();
+        context.getClient().resource(scaled).update();
       }
     });
     carryOut(p, plan(p, context, 0), primary, context);

@@ -1,14 +1,14 @@
 package io.logpipeline.operator.reconciler;
 
-import io.logpipeline.operator.SimulatedControllers;
+import io.logpipeline.operator.SimulatedStatefulSets;
 import io.logpipeline.operator.TestLogPipelines;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.logpipeline.operator.api.DeletionPolicy;
@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The real JOSDK operator against the fabric8 mock API server (CRUD mode) and a real OpenSearch
  * node. The test plays the Kubernetes controllers the mock server lacks: it marks DaemonSets,
- * Deployments and KafkaTopics ready as kubelet, the deployment controller and Strimzi would, and
+ * StatefulSets and KafkaTopics ready as kubelet, the workload controllers and Strimzi would, and
  * it collects owned objects as the garbage collector would.
  */
 @EnableKubernetesMockClient(crud = true)
@@ -116,11 +116,13 @@ class OperatorIntegrationTest {
         .withCurrentNumberScheduled(3).withUpdatedNumberScheduled(3)
         .withObservedGeneration(ds.getMetadata().getGeneration()).build());
     client.resource(ds).updateStatus();
-    Deployment deployment = client.apps().deployments().inNamespace(NS).withName(name + "-logstash").get();
-    deployment.setStatus(new DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(2)
-        .withUpdatedReplicas(2).withAvailableReplicas(2)
-        .withObservedGeneration(deployment.getMetadata().getGeneration()).build());
-    client.resource(deployment).updateStatus();
+    StatefulSet logstash = client.apps().statefulSets().inNamespace(NS).withName(name + "-logstash").get();
+    if (logstash != null) {
+      logstash.setStatus(new StatefulSetStatusBuilder().withReplicas(2).withReadyReplicas(2)
+          .withUpdatedReplicas(2).withAvailableReplicas(2)
+          .withObservedGeneration(logstash.getMetadata().getGeneration()).build());
+      client.resource(logstash).updateStatus();
+    }
     KafkaTopic topic = client.resources(KafkaTopic.class).inNamespace(KAFKA_NS)
         .withName("logs." + NS + "." + name).get();
     topic.setStatus(new KafkaTopicStatusBuilder().withConditions(new ConditionBuilder()
@@ -213,7 +215,7 @@ class OperatorIntegrationTest {
     markReady("orders");
     awaitReady("orders");
     Map<String, String> before = versions(children("orders"));
-    String hashBefore = podConfigHash((Deployment) children("orders").get("logstash"));
+    String hashBefore = podConfigHash((StatefulSet) children("orders").get("logstash"));
     String templateHashBefore = template("logs-logging.orders")
         .path("_meta").path("hash").asText();
 
@@ -225,7 +227,7 @@ class OperatorIntegrationTest {
       ConfigMap config = (ConfigMap) children("orders").get("logstash-config");
       assertThat(config.getData().get("pipeline.conf")).contains("add_tag => [\"v2\"]")
           .doesNotContain("\"v1\"");
-      assertThat(podConfigHash((Deployment) children("orders").get("logstash"))).isNotEqualTo(hashBefore);
+      assertThat(podConfigHash((StatefulSet) children("orders").get("logstash"))).isNotEqualTo(hashBefore);
     });
     Map<String, String> after = versions(children("orders"));
     for (String unchanged : List.of("filebeat-config", "filebeat-sa", "filebeat-clusterrole",
@@ -331,7 +333,7 @@ class OperatorIntegrationTest {
       assertThat(children("secured")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull());
       assertThat(searchClient.getIndexTemplate("logs-logging.secured")).isPresent();
     });
-    Deployment logstash = (Deployment) children("secured").get("logstash");
+    StatefulSet logstash = (StatefulSet) children("secured").get("logstash");
     assertThat(logstash.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .anySatisfy(env -> {
           assertThat(env.getName()).isEqualTo("SEARCH_PASSWORD");
@@ -484,7 +486,7 @@ class OperatorIntegrationTest {
     });
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(children("frozen").get("logstash-config")).isNotNull();
-      assertThat(((Deployment) children("frozen").get("logstash")).getSpec().getReplicas()).isEqualTo(5);
+      assertThat(((StatefulSet) children("frozen").get("logstash")).getSpec().getReplicas()).isEqualTo(5);
     });
   }
 
@@ -494,7 +496,11 @@ class OperatorIntegrationTest {
     try {
       client.resource(pipeline("esdown", DeletionPolicy.Delete)).create();
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(children("esdown")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
+          assertThat(children("esdown")).allSatisfy((id, o) -> {
+            if (!id.equals("logstash")) {
+              assertThat(o).as(id).isNotNull();
+            }
+          }));
       markReady("esdown");
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         LogPipeline lp = current("esdown");
@@ -502,10 +508,14 @@ class OperatorIntegrationTest {
         assertThat(template.getStatus()).isEqualTo("False");
         assertThat(template.getReason()).isEqualTo("Unreachable");
         assertThat(template.getMessage()).contains(search.httpUri().getHost() + ":" + search.httpUri().getPort());
-        for (String stage : List.of(PipelineHealth.SHIPPER_READY, PipelineHealth.BUFFER_READY,
-            PipelineHealth.INDEXER_READY)) {
+        for (String stage : List.of(PipelineHealth.SHIPPER_READY, PipelineHealth.BUFFER_READY)) {
           assertThat(condition(lp, stage).getStatus()).as(stage).isEqualTo("True");
         }
+        // The template comes first: no Logstash replica may write before it exists.
+        var indexer = condition(lp, PipelineHealth.INDEXER_READY);
+        assertThat(indexer.getStatus()).isEqualTo("False");
+        assertThat(indexer.getReason()).isEqualTo("WaitingForIndexTemplate");
+        assertThat(children("esdown").get("logstash")).as("no StatefulSet before the template").isNull();
         assertThat(condition(lp, PipelineHealth.READY).getStatus()).isEqualTo("False");
         assertThat(lp.getStatus().getPhase()).isEqualTo(Phase.Degraded);
       });
@@ -526,7 +536,10 @@ class OperatorIntegrationTest {
     } finally {
       search.start();
     }
-    // Back without anyone touching the pipeline.
+    // Back without anyone touching the pipeline: the template, then Logstash.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(children("esdown").get("logstash")).isNotNull());
+    markReady("esdown");
     awaitReady("esdown");
     assertThat(searchClient.getIndexTemplate("logs-logging.esdown")).isPresent();
   }
@@ -573,15 +586,17 @@ class OperatorIntegrationTest {
     client.apps().daemonSets().inNamespace(NS).withName("inventory-filebeat").delete();
     client.configMaps().inNamespace(NS).withName("inventory-logstash")
         .edit(cm -> { cm.getData().put("pipeline.conf", "input {} output {}"); return cm; });
-    client.apps().deployments().inNamespace(NS).withName("inventory-logstash")
+    client.apps().statefulSets().inNamespace(NS).withName("inventory-logstash")
         .edit(d -> { d.getSpec().setReplicas(7); return d; });
+    client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("inventory-logstash").delete();
 
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       Map<String, HasMetadata> now = children("inventory");
       assertThat(now.get("filebeat")).isNotNull();
       assertThat(((ConfigMap) now.get("logstash-config")).getData())
           .isEqualTo(original.getData());
-      assertThat(((Deployment) now.get("logstash")).getSpec().getReplicas()).isEqualTo(2);
+      assertThat(((StatefulSet) now.get("logstash")).getSpec().getReplicas()).isEqualTo(2);
+      assertThat(now.get("logstash-pdb")).as("the PodDisruptionBudget, deleted by hand").isNotNull();
     });
   }
 
@@ -593,7 +608,7 @@ class OperatorIntegrationTest {
 
   /** What Kubernetes' garbage collector does for objects whose owner is gone. */
   static void collectGarbage(String ownerUid) {
-    SimulatedControllers.collectGarbage(client, NS, ownerUid);
+    SimulatedStatefulSets.collectGarbage(client, NS, ownerUid);
   }
 
   static com.fasterxml.jackson.databind.node.ObjectNode template(String name) throws Exception {
@@ -606,7 +621,7 @@ class OperatorIntegrationTest {
     return versions;
   }
 
-  static String podConfigHash(Deployment d) {
+  static String podConfigHash(StatefulSet d) {
     return d.getSpec().getTemplate().getMetadata().getAnnotations().get(Pipeline.CONFIG_HASH_ANNOTATION);
   }
 
