@@ -96,6 +96,11 @@ public class LogPipelineStatus {
       @JsonPropertyDescription("Queue volumes (claims) of removed replicas that are drained before they are deleted.")
       List<String> draining) {
 
+    public IndexerStatus {
+      // Absent and empty are one thing: the field is left out when empty.
+      draining = draining == null ? List.of() : List.copyOf(draining);
+    }
+
     public IndexerStatus(int replicas, int ready) {
       this(replicas, ready, List.of());
     }

@@ -2,6 +2,8 @@ package io.logpipeline.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.logpipeline.operator.model.Pipeline;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -29,6 +31,14 @@ public class LogstashLegacyDeploymentDependent extends KubernetesDependentResour
 
   public LogstashLegacyDeploymentDependent() {
     super(Deployment.class);
+  }
+
+  /** Only its name: JOSDK finds the secondary by it. Never created. */
+  @Override
+  protected Deployment desired(LogPipeline primary, Context<LogPipeline> context) {
+    Pipeline p = PipelineContext.pipeline(context);
+    return new DeploymentBuilder().withNewMetadata().withName(p.indexerName()).withNamespace(p.namespace())
+        .endMetadata().build();
   }
 
   @Override
