@@ -21,7 +21,10 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.model.Pipeline;
 import io.logpipeline.operator.model.ShipperModel;
+import io.logpipeline.operator.reconciler.DeadLetterTemplateDependent;
 import io.logpipeline.operator.reconciler.IndexTemplateDependent;
+import io.logpipeline.operator.reconciler.LogstashLegacyDeploymentDependent;
+import io.logpipeline.operator.reconciler.LogstashQueueDrainDependent;
 import io.logpipeline.operator.reconciler.LogPipelineReconciler;
 import org.junit.jupiter.api.Test;
 
@@ -289,8 +292,34 @@ class OperatorPermissionsTest {
       uses.computeIfAbsent(new ResourceInScope(scope, HasMetadata.getGroup(resourceType), HasMetadata.getPlural(resourceType)),
           k -> new LinkedHashSet<>()).addAll(verbs);
     }
-    assertThat(external).as("dependents that do not talk to Kubernetes").containsExactly(IndexTemplateDependent.class);
+    assertThat(external).as("dependents that do not talk to Kubernetes")
+        .containsExactly(IndexTemplateDependent.class, DeadLetterTemplateDependent.class);
+    DIRECT.forEach((owner, calls) -> calls.forEach((resource, verbs) ->
+        uses.computeIfAbsent(resource, k -> new LinkedHashSet<>()).addAll(verbs)));
     return uses;
+  }
+
+  /**
+   * What dependents call beyond what JOSDK does for them: the legacy Deployment is deleted once
+   * the StatefulSet is ready; the queue drain scales the StatefulSet to 0 (PUT) on deletion,
+   * creates and deletes drain Jobs, which the reconciler watches (list, watch).
+   */
+  static final Map<Class<?>, Map<ResourceInScope, List<String>>> DIRECT = Map.of(
+      LogstashLegacyDeploymentDependent.class,
+      Map.of(new ResourceInScope(NAMESPACED, "apps", "deployments"), List.of("delete")),
+      LogstashQueueDrainDependent.class,
+      Map.of(new ResourceInScope(NAMESPACED, "apps", "statefulsets"), List.of("update"),
+          new ResourceInScope(NAMESPACED, "batch", "jobs"), List.of("list", "watch", "create", "delete")));
+
+  @Test
+  void theDirectCallsOfDependentsAreStillInTheirCode() throws Exception {
+    assertThat(Files.readString(MAIN.resolve("reconciler/LogstashLegacyDeploymentDependent.java")))
+        .contains("resource(legacy.get()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete()");
+    assertThat(Files.readString(MAIN.resolve("reconciler/LogstashQueueDrainDependent.java")))
+        .contains("client.resource(job).create()").contains("resource(scaled).update()")
+        .contains("client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete()");
+    assertThat(Files.readString(MAIN.resolve("reconciler/LogPipelineReconciler.java")))
+        .contains(".from(Job.class, LogPipeline.class)");
   }
 
   static Set<String> listedVerbs(String scope, String apiGroup, String resource) {
