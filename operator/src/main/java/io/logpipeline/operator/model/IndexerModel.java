@@ -152,7 +152,7 @@ public final class IndexerModel {
     public static final long PAGE_MIB = 64;
 
     public static QueueSizing of(long volumeMib) {
-      long headroom = volumeMib / 10;
+      long headroom = (volumeMib + 9) / 10;
       long deadLetters = Math.min(1024, Math.max(PAGE_MIB, volumeMib / 10));
       long deadLetterPipeline = Math.min(512, Math.max(2 * PAGE_MIB, volumeMib / 32));
       return new QueueSizing(volumeMib, volumeMib - headroom - deadLetters - deadLetterPipeline,
