@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.logpipeline.operator.SimulatedControllers;
+import io.logpipeline.operator.SimulatedStatefulSets;
 import io.logpipeline.operator.TestLogPipelines;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.Phase;
@@ -37,6 +38,7 @@ public final class Cluster implements AutoCloseable {
   public final MockApi api;
   public final KubernetesClient driver;
   private final SimulatedControllers simulator;
+  private final SimulatedStatefulSets statefulSets;
   private final ExecutorService creators = Executors.newFixedThreadPool(8);
   private final List<SharedIndexInformer<?>> watches = new ArrayList<>();
 
@@ -45,6 +47,7 @@ public final class Cluster implements AutoCloseable {
     driver = api.client(MockApi.DRIVER);
     TestLogPipelines.installStrimziKafka(driver, KAFKA_NS);
     simulator = SimulatedControllers.start(api.client(MockApi.SIMULATOR), NODES);
+    statefulSets = SimulatedStatefulSets.start(api.client(MockApi.SIMULATOR));
   }
 
   /** Watches the LogPipelines of a namespace: how many are Ready, how many exist. */
@@ -98,8 +101,14 @@ public final class Cluster implements AutoCloseable {
         Pipeline.MANAGED_BY).list().getItems().size());
     left.put("DaemonSet", driver.apps().daemonSets().inNamespace(namespace).withLabel(Pipeline.LABEL_MANAGED_BY,
         Pipeline.MANAGED_BY).list().getItems().size());
-    left.put("Deployment", driver.apps().deployments().inNamespace(namespace).withLabel(Pipeline.LABEL_MANAGED_BY,
+    left.put("StatefulSet", driver.apps().statefulSets().inNamespace(namespace).withLabel(Pipeline.LABEL_MANAGED_BY,
         Pipeline.MANAGED_BY).list().getItems().size());
+    left.put("PodDisruptionBudget", driver.policy().v1().podDisruptionBudget().inNamespace(namespace)
+        .withLabel(Pipeline.LABEL_MANAGED_BY, Pipeline.MANAGED_BY).list().getItems().size());
+    left.put("PersistentVolumeClaim", driver.persistentVolumeClaims().inNamespace(namespace)
+        .withLabel(Pipeline.LABEL_MANAGED_BY, Pipeline.MANAGED_BY).list().getItems().size());
+    left.put("Job", driver.batch().v1().jobs().inNamespace(namespace)
+        .withLabel(Pipeline.LABEL_MANAGED_BY, Pipeline.MANAGED_BY).list().getItems().size());
     left.put("Service", driver.services().inNamespace(namespace).withLabel(Pipeline.LABEL_MANAGED_BY,
         Pipeline.MANAGED_BY).list().getItems().size());
     left.put("ClusterRole", (int) driver.rbac().clusterRoles().withLabel(Pipeline.LABEL_MANAGED_BY,
@@ -161,6 +170,7 @@ public final class Cluster implements AutoCloseable {
     creators.shutdownNow();
     watches.forEach(SharedIndexInformer::close);
     simulator.close();
+    statefulSets.close();
     api.close();
   }
 

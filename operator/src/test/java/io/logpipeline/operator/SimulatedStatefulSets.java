@@ -10,7 +10,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.logpipeline.operator.api.LogPipeline;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +29,8 @@ import java.util.stream.Stream;
  * apart from {@link SimulatedControllers} while that one is reworked): a StatefulSet's replicas
  * all become ready, and it creates a claim from its claim templates for every ordinal below its
  * replicas, as the real controller does (and never deletes one); a drain Job ends as
- * {@link #jobOutcome} decides. Writes go through the given client, as a controller's would.
+ * {@link #jobOutcome} decides; the garbage collector removes what a deleted LogPipeline owned of
+ * these kinds. Writes go through the given client, as a controller's would.
  */
 public final class SimulatedStatefulSets implements AutoCloseable {
 
@@ -49,7 +52,20 @@ public final class SimulatedStatefulSets implements AutoCloseable {
     sts.addEventHandler(SimulatedControllers.onChange(c::statefulSet));
     var jobs = client.batch().v1().jobs().inAnyNamespace().withLabel(MANAGED_BY, OPERATOR).runnableInformer(0);
     jobs.addEventHandler(SimulatedControllers.onChange(c::job));
-    for (SharedIndexInformer<?> informer : List.of(sts, jobs)) {
+    var pipelines = client.resources(LogPipeline.class).inAnyNamespace().runnableInformer(0);
+    pipelines.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(LogPipeline lp) {}
+
+      @Override
+      public void onUpdate(LogPipeline old, LogPipeline lp) {}
+
+      @Override
+      public void onDelete(LogPipeline lp, boolean unknownFinalState) {
+        collectOwned(client, lp.getMetadata().getNamespace(), lp.getMetadata().getUid());
+      }
+    });
+    for (SharedIndexInformer<?> informer : List.of(sts, jobs, pipelines)) {
       c.informers.add(informer);
       try {
         informer.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -145,8 +161,15 @@ public final class SimulatedStatefulSets implements AutoCloseable {
     }
   }
 
-  /** The garbage collector for what the indexer owns: StatefulSets, PodDisruptionBudgets, Jobs. */
+  /**
+   * The garbage collector for every owned kind: what the indexer owns (StatefulSets,
+   * PodDisruptionBudgets, Jobs) and what {@link SimulatedControllers#collectGarbage} collects.
+   */
   public static int collectGarbage(KubernetesClient client, String namespace, String ownerUid) {
+    return collectOwned(client, namespace, ownerUid) + SimulatedControllers.collectGarbage(client, namespace, ownerUid);
+  }
+
+  private static int collectOwned(KubernetesClient client, String namespace, String ownerUid) {
     int deleted = 0;
     List<HasMetadata> owned = Stream.of(
             client.apps().statefulSets().inNamespace(namespace).list().getItems(),
@@ -165,6 +188,6 @@ public final class SimulatedStatefulSets implements AutoCloseable {
         // Already gone.
       }
     }
-    return deleted + SimulatedControllers.collectGarbage(client, namespace, ownerUid);
+    return deleted;
   }
 }
