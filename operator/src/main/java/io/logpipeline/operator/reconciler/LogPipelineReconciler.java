@@ -344,7 +344,10 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       }
       if (!"False".equals(c.getStatus()) || PipelineHealth.READY.equals(c.getType())
           || "Creating".equals(c.getReason()) || c.getReason().endsWith("NotReady")
-          || "WaitingForStrimzi".equals(c.getReason())) {
+          || "WaitingForStrimzi".equals(c.getReason())
+          // Draining volumes is the normal course of a deletion; waiting for the template is
+          // the template's own failure, which has its Event.
+          || "Draining".equals(c.getReason()) || "WaitingForIndexTemplate".equals(c.getReason())) {
         continue;
       }
       boolean seenBefore = previous.stream().anyMatch(old -> old.getType().equals(c.getType())

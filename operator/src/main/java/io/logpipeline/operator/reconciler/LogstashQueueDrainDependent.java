@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.logpipeline.operator.api.DeletionPolicy;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.model.IndexerModel;
@@ -107,7 +108,9 @@ public class LogstashQueueDrainDependent extends KubernetesDependentResource<Per
           .get(QueueDrain.CLAIM_ANNOTATION), job.getMetadata().getName());
       job.addOwnerReference(primary);
       try {
-        client.resource(job).create();
+        Job created = client.resource(job).create();
+        // Into the informer's cache at once: a reconcile before the watch event must not create it again.
+        jobs(context).ifPresent(jobs -> jobs.handleRecentResourceCreate(ResourceID.fromResource(created), created));
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
@@ -125,6 +128,13 @@ public class LogstashQueueDrainDependent extends KubernetesDependentResource<Per
     if (!plan.failed().isEmpty()) {
       log.warn("drain failed, volumes kept: {}", plan.failed());
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Optional<InformerEventSource<Job, LogPipeline>> jobs(Context<LogPipeline> context) {
+    var source = context.eventSourceRetriever().getEventSourceFor(Job.class);
+    return source instanceof InformerEventSource<?, ?> informer
+        ? Optional.of((InformerEventSource<Job, LogPipeline>) informer) : Optional.empty();
   }
 
   /**
