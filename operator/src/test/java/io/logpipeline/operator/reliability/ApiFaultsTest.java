@@ -3,6 +3,7 @@ package io.logpipeline.operator.reliability;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logpipeline.operator.FaultyApiServer;
 import io.logpipeline.operator.SimulatedControllers;
+import io.logpipeline.operator.SimulatedStatefulSets;
 import io.logpipeline.operator.TestLogPipelines;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.elastic.HttpSearchClient;
@@ -40,11 +41,12 @@ class ApiFaultsTest {
   FaultyApiServer server;
   OpenSearchNode search;
   SimulatedControllers controllers;
+  SimulatedStatefulSets statefulSets;
   LogPipelineOperator operator;
 
   @AfterEach
   void stop() {
-    Harness.closeAll(operator, controllers, search, server);
+    Harness.closeAll(operator, statefulSets, controllers, search, server);
   }
 
   @Test
@@ -54,6 +56,7 @@ class ApiFaultsTest {
     TestLogPipelines.installStrimziKafka(client, "kafka");
     search = OpenSearchNode.startNew();
     controllers = SimulatedControllers.start(server.client("controllers", Duration.ofSeconds(10)), 3);
+    statefulSets = SimulatedStatefulSets.start(server.client("controllers", Duration.ofSeconds(10)));
     server.injectFaults(OPERATOR::equals, RATE, List.of(FaultyApiServer.Fault.values()), 42,
         Duration.ofMillis(2500));
     SimpleMeterRegistry meters = new SimpleMeterRegistry();

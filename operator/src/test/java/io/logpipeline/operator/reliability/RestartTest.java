@@ -3,6 +3,7 @@ package io.logpipeline.operator.reliability;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logpipeline.operator.FaultyApiServer;
 import io.logpipeline.operator.SimulatedControllers;
+import io.logpipeline.operator.SimulatedStatefulSets;
 import io.logpipeline.operator.TestLogPipelines;
 import io.logpipeline.operator.api.DeletionPolicy;
 import io.logpipeline.operator.api.LogPipeline;
@@ -32,12 +33,13 @@ class RestartTest {
   FaultyApiServer server;
   OpenSearchNode search;
   SimulatedControllers controllers;
+  SimulatedStatefulSets statefulSets;
   LogPipelineOperator operator;
   KubernetesClient client;
 
   @AfterEach
   void stop() {
-    Harness.closeAll(operator, controllers, search, server);
+    Harness.closeAll(operator, statefulSets, controllers, search, server);
   }
 
   @Test
@@ -47,6 +49,7 @@ class RestartTest {
     TestLogPipelines.installStrimziKafka(client, "kafka");
     search = OpenSearchNode.startNew();
     controllers = SimulatedControllers.start(server.client("controllers", Duration.ofSeconds(10)), 3);
+    statefulSets = SimulatedStatefulSets.start(server.client("controllers", Duration.ofSeconds(10)));
 
     // How many writes an uninterrupted operator makes to take a new pipeline to Ready.
     operator = start("operator-first");

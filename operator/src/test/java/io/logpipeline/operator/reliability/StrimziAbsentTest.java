@@ -3,6 +3,7 @@ package io.logpipeline.operator.reliability;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logpipeline.operator.FaultyApiServer;
 import io.logpipeline.operator.SimulatedControllers;
+import io.logpipeline.operator.SimulatedStatefulSets;
 import io.logpipeline.operator.TestLogPipelines;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.Phase;
@@ -33,11 +34,12 @@ class StrimziAbsentTest {
   FaultyApiServer server;
   OpenSearchNode search;
   SimulatedControllers controllers;
+  SimulatedStatefulSets statefulSets;
   LogPipelineOperator operator;
 
   @AfterEach
   void stop() {
-    Harness.closeAll(operator, controllers, search, server);
+    Harness.closeAll(operator, statefulSets, controllers, search, server);
   }
 
   @Test
@@ -48,6 +50,7 @@ class StrimziAbsentTest {
     search = OpenSearchNode.startNew();
     controllers = SimulatedControllers.start(
         server.client("controllers", Duration.ofSeconds(10)), 3, Duration.ofSeconds(1));
+    statefulSets = SimulatedStatefulSets.start(server.client("controllers", Duration.ofSeconds(10)));
     operator = LogPipelineOperator.start(server.client("operator", Duration.ofSeconds(5)),
         SearchClients.http(), Harness.fastRetries());
 
