@@ -122,6 +122,11 @@ public final class IndexerModel {
     return Objects.requireNonNullElseGet(indexer(p).getDeadLetters(), DeadLettersSpec::new);
   }
 
+  /** spec.indexer.replicas, defaulted: the replicas that keep their queue volumes. */
+  public static int replicas(Pipeline p) {
+    return indexer(p).getReplicas();
+  }
+
   /** Whether each replica keeps its queue on a volume of its own. */
   public static boolean persistent(Pipeline p) {
     return persistentQueue(p).isEnabled();

@@ -28,6 +28,7 @@ import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
 import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.elastic.SearchClients;
+import io.logpipeline.operator.model.IndexerModel;
 import io.logpipeline.operator.model.InvalidSpecException;
 import io.logpipeline.operator.model.Pipeline;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -177,7 +178,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
         context.getSecondaryResource(StatefulSet.class).orElse(null),
         context.getSecondaryResource(Deployment.class).orElse(null),
         LogstashQueueDrainDependent.plan(pipeline, context,
-            pipeline.spec().getIndexer() == null ? 2 : pipeline.spec().getIndexer().getReplicas()));
+            IndexerModel.replicas(pipeline)));
     LogPipelineStatus status = PipelineHealth.provisioned(lp, pipeline, observed, errors, now);
     if (!errors.byCondition().isEmpty()) {
       // The status goes out through updateErrorStatus, and JOSDK retries with backoff.

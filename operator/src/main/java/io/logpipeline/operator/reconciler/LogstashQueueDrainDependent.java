@@ -59,7 +59,7 @@ public class LogstashQueueDrainDependent extends KubernetesDependentResource<Per
   @Override
   public ReconcileResult<PersistentVolumeClaim> reconcile(LogPipeline primary, Context<LogPipeline> context) {
     Pipeline p = PipelineContext.pipeline(context);
-    carryOut(p, plan(p, context, p.spec().getIndexer() == null ? 2 : p.spec().getIndexer().getReplicas()),
+    carryOut(p, plan(p, context, IndexerModel.replicas(p)),
         primary, context);
     return ReconcileResult.noOperation(null);
   }

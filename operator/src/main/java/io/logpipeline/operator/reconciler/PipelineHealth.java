@@ -123,7 +123,7 @@ public final class PipelineHealth {
     }));
 
     // Indexer
-    int replicas = p.spec().getIndexer() == null ? 2 : p.spec().getIndexer().getReplicas();
+    int replicas = io.logpipeline.operator.model.IndexerModel.replicas(p);
     StatefulSet sts = seen.statefulSet();
     int readyReplicas = sts == null || sts.getStatus() == null ? 0 : orZero(sts.getStatus().getReadyReplicas());
     List<String> draining = seen.drain() == null ? List.of() : seen.drain().draining();
