@@ -75,7 +75,11 @@ public class LogstashQueueDrainDependent extends KubernetesDependentResource<Per
     if (keepsVolumes(p, primary)) {
       return;
     }
-    context.getSecondaryResource(StatefulSet.class).ifPresent(statefulSet -> {
+    boolean anyClaim = context.getSecondaryResources(PersistentVolumeClaim.class).stream()
+        .anyMatch(c -> QueueDrain.ordinal(p, c.getMetadata().getName()).isPresent());
+    // Without volumes (no persistent queue) there is nothing to drain: the garbage collector
+    // stops the pods, which drain what they hold in memory as they stop.
+    context.getSecondaryResource(StatefulSet.class).filter(s -> anyClaim).ifPresent(statefulSet -> {
       Integer replicas = statefulSet.getSpec() == null ? null : statefulSet.getSpec().getReplicas();
       if (replicas == null || replicas > 0) {
         log.info("scaling Logstash to 0 to drain its queue volumes before they are deleted");

@@ -212,6 +212,9 @@ public final class PipelineHealth {
     String hint = errors.of(INDEX_TEMPLATE_READY).isPresent()
         ? " (if the search cluster is gone for good, annotate the LogPipeline with "
             + LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true to finish without removing the index template)"
+        : errors.of(INDEXER_READY).isPresent()
+        ? " (draining needs the search cluster; if it is gone for good, annotate the LogPipeline with "
+            + LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true to finish now: the queue volumes are then kept)"
         : "";
     conditions.add(condition(READY, false, "Deleting", "deletion waits for: "
         + String.join(", ", errors.byCondition().keySet()) + "; retrying" + hint, gen));
