@@ -172,9 +172,16 @@ class IndexerQueueIntegrationTest {
     client.resource(old).create();
     statefulSets.ready(false);
 
-    client.resources(LogPipeline.class).inNamespace(NS).withName("legacy").edit(l -> {
-      l.getSpec().setPaused(false);
-      return l;
+    // The operator has written the finalizer and the Paused status; unpausing may still race a
+    // write of its own (409), which a user's kubectl would simply retry.
+    await().atMost(Duration.ofSeconds(30)).until(() -> current("legacy").getStatus() != null
+        && current("legacy").getStatus().getPhase() == Phase.Paused);
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+      client.resources(LogPipeline.class).inNamespace(NS).withName("legacy").edit(l -> {
+        l.getSpec().setPaused(false);
+        return l;
+      });
+      return true;
     });
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(statefulSet("legacy")).isNotNull();
