@@ -128,6 +128,16 @@ public final class FaultyApiServer implements AutoCloseable {
     dispatcher.uninstalled.remove("/apis/" + group + "/");
   }
 
+  /** Paths that start with this answer 403, as when RBAC does not grant them. */
+  public void forbid(String pathPrefix) {
+    dispatcher.forbidden.add(pathPrefix);
+  }
+
+  /** Requests answered 404 so far because their API group is not installed. */
+  public long notInstalledAnswers() {
+    return dispatcher.notInstalled.get();
+  }
+
   /** Requests of {@code userAgent} seen so far, faulted or not. */
   public long requests(String userAgent) {
     return dispatcher.requests.getOrDefault(userAgent, new AtomicLong()).get();
@@ -176,6 +186,7 @@ public final class FaultyApiServer implements AutoCloseable {
     volatile Faults faults;
     volatile Crash crash;
     final List<String> uninstalled = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> forbidden = new java.util.concurrent.CopyOnWriteArrayList<>();
     final Map<String, AtomicLong> requests = new ConcurrentHashMap<>();
     final Map<String, AtomicLong> writes = new ConcurrentHashMap<>();
     final Map<Fault, AtomicLong> injected = new ConcurrentHashMap<>();
@@ -183,6 +194,7 @@ public final class FaultyApiServer implements AutoCloseable {
     final Map<String, Long> throttled = new ConcurrentHashMap<>();
     final AtomicLong retryAfterViolations = new AtomicLong();
     final AtomicLong retryAfterHonoured = new AtomicLong();
+    final AtomicLong notInstalled = new AtomicLong();
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
@@ -202,7 +214,11 @@ public final class FaultyApiServer implements AutoCloseable {
         }
       }
       String path = request.getPath();
+      if (forbidden.stream().anyMatch(path::startsWith)) {
+        return status(403, "Forbidden", "forbidden (test)");
+      }
       if (uninstalled.stream().anyMatch(path::startsWith)) {
+        notInstalled.incrementAndGet();
         return status(404, "NotFound", "the server could not find the requested resource");
       }
       // A retry repeats client, method, path and body. (Reads are not throttled: different

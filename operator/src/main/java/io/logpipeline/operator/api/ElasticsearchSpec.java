@@ -40,12 +40,16 @@ public class ElasticsearchSpec {
 
   /** Index or data stream name. */
   @Pattern("^[a-z0-9][a-z0-9._-]{0,229}$")
-  @JsonPropertyDescription("Index (or data stream) name; the template matches it and its dated indices. Default: logs-<namespace>.<name>.")
+  @JsonPropertyDescription("Index (or data stream) name; the template matches it (data stream) or its daily indices <index>_YYYY.MM.DD. Default: logs-<namespace>.<name>.")
   private String index;
 
   /** The index template. */
   @JsonPropertyDescription("The composable index template the operator keeps for the index.")
   private TemplateSpec template = new TemplateSpec();
+
+  /** Rollover and deletion of the indices. */
+  @JsonPropertyDescription("Rollover and deletion of the indices: an ILM policy (elasticsearch) or ISM policy (opensearch) named like the index. Absent: indices are kept forever (reported as a warning).")
+  private LifecycleSpec lifecycle;
 
   public List<String> getHosts() { return hosts; }
   public void setHosts(List<String> hosts) { this.hosts = hosts; }
@@ -59,4 +63,6 @@ public class ElasticsearchSpec {
   public void setIndex(String index) { this.index = index; }
   public TemplateSpec getTemplate() { return template; }
   public void setTemplate(TemplateSpec template) { this.template = template; }
+  public LifecycleSpec getLifecycle() { return lifecycle; }
+  public void setLifecycle(LifecycleSpec lifecycle) { this.lifecycle = lifecycle; }
 }

@@ -43,7 +43,7 @@ public class TemplateSpec {
   private JsonNode settings;
 
   /** Write a data stream instead of daily indices. */
-  @JsonPropertyDescription("true: the index is a data stream (append-only, backing indices managed by the cluster); false: daily indices <index>-YYYY.MM.DD.")
+  @JsonPropertyDescription("true: the index is a data stream (append-only, backing indices managed by the cluster); false: daily indices <index>_YYYY.MM.DD. Rollover by age or size (spec.elasticsearch.lifecycle) needs a data stream.")
   private boolean dataStream;
 
   public int getShards() { return shards; }

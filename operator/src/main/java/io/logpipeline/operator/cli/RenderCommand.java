@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.model.ConfigFiles;
+import io.logpipeline.operator.elastic.LifecycleApi;
 import io.logpipeline.operator.model.InvalidSpecException;
+import io.logpipeline.operator.model.LifecyclePolicyModel;
 import io.logpipeline.operator.model.Pipeline;
 import io.logpipeline.operator.model.Render;
 import picocli.CommandLine.Command;
@@ -108,9 +110,12 @@ public final class RenderCommand implements Callable<Integer> {
             documents = OBJECT_YAML.writeValues(yaml);
           }
           documents.writeAll(render.objects());
-          documents.write(templateDocument(render, render.pipeline().templateName(), render.indexTemplate()));
+          if (render.lifecyclePolicy() != null) {
+            documents.write(policyDocument(render));
+          }
+          documents.write(templateDocument(render));
           if (render.deadLetterTemplate() != null) {
-            documents.write(templateDocument(render, render.pipeline().deadLetterTemplateName(),
+            documents.write(searchDocument(render, "PUT _index_template/" + render.pipeline().deadLetterTemplateName(),
                 render.deadLetterTemplate()));
           }
         } catch (InvalidSpecException e) {
@@ -148,10 +153,23 @@ public final class RenderCommand implements Callable<Integer> {
     };
   }
 
-  /** An index template as a document of its own, marked so no one kubectl-applies it. */
-  private static Object templateDocument(Render render, String name, ObjectNode body) {
+  /** The index template as a document of its own, marked so no one kubectl-applies it. */
+  private static Object templateDocument(Render render) {
+    return searchDocument(render, "PUT _index_template/" + render.pipeline().templateName(),
+        render.indexTemplate());
+  }
+
+  /** The lifecycle policy (ILM or ISM) as a document of its own, like the template. */
+  private static Object policyDocument(Render render) {
+    String path = LifecyclePolicyModel.api(render.pipeline()) == LifecycleApi.ILM
+        ? "_ilm/policy/" : "_plugins/_ism/policies/";
+    return searchDocument(render, "PUT " + path + render.pipeline().indexNames().policyName(),
+        render.lifecyclePolicy());
+  }
+
+  private static ObjectNode searchDocument(Render render, String request, ObjectNode body) {
     ObjectNode doc = Serialization.jsonMapper().createObjectNode();
-    doc.put("request", "PUT _index_template/" + name);
+    doc.put("request", request);
     doc.putArray("hosts").addAll(render.pipeline().hosts().stream()
         .map(h -> (com.fasterxml.jackson.databind.JsonNode) doc.textNode(h.toString())).toList());
     doc.set("body", body);

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.logpipeline.operator.elastic.SearchClients;
 import io.logpipeline.operator.reconciler.LogPipelineOperator;
+import io.logpipeline.operator.runtime.ApiServer;
+import io.logpipeline.operator.runtime.KubernetesTarget;
 import io.logpipeline.operator.runtime.LogFormat;
 import io.logpipeline.operator.runtime.OperatorRuntime;
 import io.logpipeline.operator.runtime.PodEnvironment;
@@ -24,11 +26,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the operator against the cluster of the current kubeconfig or in-cluster config, with
  * health probes, Prometheus metrics and optional leader election, until SIGTERM or SIGINT; then
- * stops gracefully and exits 0.
+ * stops gracefully and exits 0. Exits 1 at once when there is neither a kubeconfig nor a pod's
+ * service account, and after {@code --api-server-timeout} when the API server does not answer.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionCommand.class,
     description = "Run the operator against the current kubeconfig (or the in-cluster service"
@@ -83,6 +87,11 @@ public final class RunCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}); keep it below the pod's terminationGracePeriodSeconds.")
   Duration shutdownTimeout;
 
+  @Option(names = "--api-server-timeout", paramLabel = "DURATION", defaultValue = "PT1M",
+      description = "At start, how long to wait for the API server to answer before exiting with"
+          + " status 1 (ISO-8601, default ${DEFAULT-VALUE}).")
+  Duration apiServerTimeout;
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     LogFormat format;
@@ -107,13 +116,26 @@ public final class RunCommand implements Callable<Integer> {
 
     CountDownLatch stopRequested = new CountDownLatch(1);
     boolean signalsHandled = StopSignals.handle(stopRequested::countDown);
-    KubernetesClient client = RetryAfter.install(new KubernetesClientBuilder()).build();
-    log.info("starting against {} watching {}", client.getMasterUrl(),
+    KubernetesTarget target;
+    try {
+      target = KubernetesTarget.resolve();
+    } catch (KubernetesTarget.NotFound e) {
+      log.error("{}", e.getMessage());
+      return 1;
+    }
+    log.info("starting against API server {} from {}; watching {}", target.masterUrl(), target.source(),
         namespaces.isEmpty() ? "all namespaces" : namespaces);
+    ApiServer apiServer = new ApiServer(target.masterUrl());
+    KubernetesClient client = new KubernetesClientBuilder().withConfig(target.config())
+        .withHttpClientBuilderConsumer(http -> {
+          RetryAfter.addTo(http);
+          apiServer.addTo(http);
+        })
+        .build();
     OperatorRuntime runtime;
     try {
-      runtime = OperatorRuntime.start(client, SearchClients.http(), options,
-          new OperatorRuntime.Endpoints(bindAddress, healthPort, metricsPort));
+      runtime = OperatorRuntime.open(client, SearchClients.http(), options,
+          new OperatorRuntime.Endpoints(bindAddress, healthPort, metricsPort), apiServer);
     } catch (IOException | RuntimeException e) {
       client.close();
       throw e;
@@ -125,10 +147,30 @@ public final class RunCommand implements Callable<Integer> {
     if (!signalsHandled) {
       log.info("SIGTERM is left to the JVM: the operator stops gracefully, but exits with 143, not 0");
     }
+    // Start-up runs on a thread of its own, so that a stop request is honoured at once, also
+    // while it waits for the API server or for the informers to sync.
+    AtomicReference<Throwable> startFailure = new AtomicReference<>();
+    Thread starter = new Thread(() -> {
+      try {
+        runtime.startOperator(apiServerTimeout);
+      } catch (Throwable t) {
+        startFailure.set(t);
+        stopRequested.countDown();
+      }
+    }, "operator-start");
+    starter.setDaemon(true);
+    starter.start();
     stopRequested.await();
-    log.info("stop requested");
+    Throwable failure = startFailure.get();
+    if (failure instanceof ApiServer.Unreachable) {
+      log.error("{}", failure.getMessage());
+    } else if (failure != null) {
+      log.error("could not start", failure);
+    } else {
+      log.info("stop requested");
+    }
     stop.run();
-    return 0;
+    return failure == null ? 0 : 1;
   }
 
   /** Stops the runtime, then closes the client, once; a second caller waits for the first. */

@@ -118,14 +118,113 @@ public final class HttpSearchClient implements SearchClient {
   }
 
   @Override
+  public Optional<StoredPolicy> getLifecyclePolicy(LifecycleApi api, String name)
+      throws SearchException {
+    String path = policyPath(api, name);
+    Answer answer = exchange("GET", path, null);
+    int status = answer.status();
+    if (status == 200) {
+      JsonNode json = answer.json();
+      JsonNode policy = api == LifecycleApi.ILM ? json.path(name).path("policy") : json.path("policy");
+      if (!(policy instanceof ObjectNode stored)) {
+        throw new SearchException(SearchException.Reason.ServerError, answer.host() + " answered"
+            + " GET " + path + " without a policy: " + abbreviate(answer.body()));
+      }
+      return Optional.of(new StoredPolicy(stored, json.path("_seq_no").asLong(-1),
+          json.path("_primary_term").asLong(-1)));
+    }
+    // ILM says a policy is absent with resource_not_found_exception. A cluster without ILM
+    // answers 404 too (Elasticsearch OSS takes "_ilm" for an index name) but with another type.
+    boolean absent = status == 404 && (api == LifecycleApi.ISM
+        || "resource_not_found_exception".equals(answer.errorType()));
+    if (absent) {
+      return Optional.empty();
+    }
+    if (status == 401 || status == 403 || status / 100 == 5) {
+      throw failure(answer, "GET " + path);
+    }
+    if (status / 100 == 4 && (api == LifecycleApi.ILM || answer.isRouteMissing())) {
+      throw new SearchException(SearchException.Reason.Unsupported, answer.host() + " has no "
+          + api.name() + ": GET " + path + " answered " + status + " " + errorText(answer.body()));
+    }
+    throw failure(answer, "GET " + path);
+  }
+
+  @Override
+  public void putLifecyclePolicy(LifecycleApi api, String name, ObjectNode body,
+      StoredPolicy current) throws SearchException {
+    String path = policyPath(api, name);
+    if (api == LifecycleApi.ISM && current != null) {
+      path += "?if_seq_no=" + current.seqNo() + "&if_primary_term=" + current.primaryTerm();
+    }
+    send("PUT", path, body, false);
+  }
+
+  @Override
+  public PolicyDeletion deleteLifecyclePolicy(LifecycleApi api, String name)
+      throws SearchException {
+    String path = policyPath(api, name);
+    Answer answer = exchange("DELETE", path, null);
+    if (answer.status() / 100 == 2) {
+      return PolicyDeletion.DELETED;
+    }
+    if (answer.status() == 404) {
+      return PolicyDeletion.ABSENT;
+    }
+    // "Cannot delete policy [x]. It is in use by one or more indices: [...]"
+    if (api == LifecycleApi.ILM && answer.status() == 400
+        && "illegal_argument_exception".equals(answer.errorType())
+        && errorText(answer.body()).contains("in use")) {
+      return PolicyDeletion.IN_USE;
+    }
+    throw failure(answer, "DELETE " + path);
+  }
+
+  @Override
+  public int changeManagedIndicesPolicy(String name, List<String> patterns)
+      throws SearchException {
+    String path = "/_plugins/_ism/change_policy/"
+        + patterns.stream().map(HttpSearchClient::encode).collect(Collectors.joining(","));
+    ObjectNode body = JSON.createObjectNode().put("policy_id", name);
+    Answer answer = send("POST", path, body, true);
+    return answer.status() == 404 ? 0 : answer.json().path("updated_indices").asInt(0);
+  }
+
+  @Override
+  public boolean dataStreamExists(String name) throws SearchException {
+    return send("GET", "/_data_stream/" + encode(name), null, true).status() != 404;
+  }
+
+  @Override
+  public void createDataStream(String name) throws SearchException {
+    String path = "/_data_stream/" + encode(name);
+    Answer answer = exchange("PUT", path, null);
+    // Created meanwhile, by Logstash's first write or another operator: that is what was wanted.
+    if (answer.status() / 100 == 2
+        || "resource_already_exists_exception".equals(answer.errorType())) {
+      return;
+    }
+    throw failure(answer, "PUT " + path);
+  }
+
+  private static String policyPath(LifecycleApi api, String name) {
+    return (api == LifecycleApi.ILM ? "/_ilm/policy/" : "/_plugins/_ism/policies/") + encode(name);
+  }
+
+  @Override
   public void close() {
     // HttpClient is AutoCloseable only from Java 21; on 17 its threads end when it is unreachable.
   }
 
   private static String templatePath(String name) {
+    return "/_index_template/" + encode(name);
+  }
+
+  /** A path segment; '*' and ',' stay as they are, for patterns and lists. */
+  private static String encode(String name) {
     // URLEncoder is for forms: its "+" for a space would be a literal plus in a path.
-    String encoded = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
-    return "/_index_template/" + encoded;
+    return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20")
+        .replace("%2A", "*");
   }
 
   /**
@@ -136,6 +235,16 @@ public final class HttpSearchClient implements SearchClient {
    */
   private Answer send(String method, String path, ObjectNode body, boolean absentAllowed)
       throws SearchException {
+    Answer answer = exchange(method, path, body);
+    int status = answer.status();
+    if (status / 100 == 2 || (status == 404 && absentAllowed)) {
+      return answer;
+    }
+    throw failure(answer, method + " " + path);
+  }
+
+  /** Sends the request to the first host that answers, and returns whatever it answered. */
+  private Answer exchange(String method, String path, ObjectNode body) throws SearchException {
     IOException lastFailure = null;
     for (URI host : hosts) {
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stripSlash(host) + path))
@@ -161,25 +270,21 @@ public final class HttpSearchClient implements SearchClient {
         throw new SearchException(SearchException.Reason.Unreachable,
             "interrupted while calling " + host, e);
       }
-      return classify(host, method + " " + path, response, absentAllowed);
+      return new Answer(host, response.statusCode(), response.body());
     }
     String tried = hosts.stream().map(URI::toString).collect(Collectors.joining(", "));
     throw new SearchException(SearchException.Reason.Unreachable,
         "cannot reach " + tried + ": " + describe(lastFailure), lastFailure);
   }
 
-  private static Answer classify(
-      URI host, String call, HttpResponse<String> response, boolean absentAllowed)
-      throws SearchException {
-    int status = response.statusCode();
-    if (status / 100 == 2 || (status == 404 && absentAllowed)) {
-      return new Answer(host, status, response.body());
-    }
+  /** The exception for an answer that is not what the call needed, by its status. */
+  private static SearchException failure(Answer answer, String call) {
+    int status = answer.status();
     SearchException.Reason reason = status == 401 || status == 403
         ? SearchException.Reason.Unauthorized
         : status / 100 == 4 ? SearchException.Reason.Rejected : SearchException.Reason.ServerError;
-    throw new SearchException(reason,
-        host + " answered " + status + " to " + call + ": " + errorText(response.body()));
+    return new SearchException(reason,
+        answer.host() + " answered " + status + " to " + call + ": " + errorText(answer.body()));
   }
 
   /**
@@ -278,8 +383,31 @@ public final class HttpSearchClient implements SearchClient {
     }
   }
 
-  /** A response the caller has to interpret: 2xx, or 404. */
+  /** A response the caller has to interpret. */
   private record Answer(URI host, int status, String body) {
+
+    /** The error's {@code type} (e.g. resource_not_found_exception), or null. */
+    String errorType() {
+      try {
+        JsonNode type = JSON.readTree(body).path("error").path("type");
+        return type.isTextual() ? type.asText() : null;
+      } catch (IOException notJson) {
+        return null;
+      }
+    }
+
+    /**
+     * Whether the server has no handler for the path at all, as Elasticsearch and OpenSearch
+     * answer for an API no installed plugin serves ("no handler found for uri ...", or "Incorrect
+     * HTTP method" when another route of the same shape exists).
+     */
+    boolean isRouteMissing() {
+      if (status != 400 && status != 405) {
+        return false;
+      }
+      String text = errorText(body);
+      return text.startsWith("no handler found") || text.startsWith("Incorrect HTTP method");
+    }
 
     JsonNode json() throws SearchException {
       try {

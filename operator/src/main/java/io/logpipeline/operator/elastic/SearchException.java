@@ -15,7 +15,12 @@ public class SearchException extends Exception {
     /** Another 4xx: the server refused the request (bad mapping or setting). */
     Rejected,
     /** A 5xx: the server failed; retrying may help. */
-    ServerError
+    ServerError,
+    /**
+     * The server does not serve the API at all: ILM on Elasticsearch's OSS build or on OpenSearch,
+     * ISM on OpenSearch without the index-management plugin.
+     */
+    Unsupported
   }
 
   private final Reason reason;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logpipeline.operator.api.TemplateSpec;
+import io.logpipeline.operator.elastic.LifecycleApi;
 
 import java.util.Iterator;
 import java.util.Map;
@@ -40,20 +41,31 @@ public final class IndexTemplateModel {
     return mappings;
   }
 
-  /** The template body with {@code _meta.hash}, which tells whether the stored one is current. */
+  /** Key in the template's {@code _meta} naming the lifecycle policy the operator keeps for it. */
+  public static final String LIFECYCLE_POLICY_KEY = "lifecycle_policy";
+
+  /**
+   * The template body with {@code _meta.hash}, which tells whether the stored one is current; with
+   * the lifecycle policy attached when the spec has a lifecycle.
+   */
   public static ObjectNode body(Pipeline p) {
+    return body(p, p.lifecycle() != null);
+  }
+
+  /**
+   * The template body, with or without the lifecycle. Without it is the fallback for a cluster
+   * that has no ILM or ISM: the mappings still apply, and the cluster is never sent a setting it
+   * refuses.
+   *
+   * @param attachLifecycle whether the pipeline's policy is in the cluster to refer to
+   */
+  public static ObjectNode body(Pipeline p, boolean attachLifecycle) {
     TemplateSpec t = Objects.requireNonNullElseGet(
         p.spec().getElasticsearch().getTemplate(), TemplateSpec::new);
+    IndexNames indexNames = p.indexNames();
     ObjectNode body = F.objectNode();
     ArrayNode patterns = body.putArray("index_patterns");
-    if (t.isDataStream()) {
-      patterns.add(p.index());
-    } else {
-      // Daily indices <index>-YYYY.MM.DD. "-2*" rather than "-*": the defaults of pipelines
-      // "app" and "app-logs" would otherwise overlap, and a cluster refuses two overlapping
-      // templates of equal priority.
-      patterns.add(p.index() + "-2*");
-    }
+    indexNames.patterns().forEach(patterns::add);
     body.put("priority", t.getPriority());
     ObjectNode template = body.putObject("template");
     ObjectNode settings = template.putObject("settings");
@@ -61,6 +73,11 @@ public final class IndexTemplateModel {
     settings.put("number_of_replicas", t.getReplicas());
     if (t.getSettings() != null && t.getSettings().isObject()) {
       merge(settings, (ObjectNode) t.getSettings());
+    }
+    boolean ilm = attachLifecycle && LifecyclePolicyModel.api(p) == LifecycleApi.ILM;
+    if (ilm) {
+      // ISM needs nothing here: its policy's ism_template picks the indices.
+      settings.put("index.lifecycle.name", indexNames.policyName());
     }
     ObjectNode mappings = defaultMappings();
     if (t.getMappings() != null && t.getMappings().isObject()) {
@@ -86,14 +103,20 @@ public final class IndexTemplateModel {
     if (t.isDataStream()) {
       body.putObject("data_stream");
     }
-    return withMeta(body, p);
+    return withMeta(body, p, attachLifecycle ? indexNames.policyName() : null);
   }
 
-  /** The owner and the hash of the rest of the body, by which the stored template is compared. */
-  private static ObjectNode withMeta(ObjectNode body, Pipeline p) {
+  /**
+   * The owner, the policy kept for the template (or none) and the hash of the rest of the body,
+   * by which the stored template is compared.
+   */
+  private static ObjectNode withMeta(ObjectNode body, Pipeline p, String policy) {
     ObjectNode meta = body.putObject("_meta");
     meta.put("managed_by", Pipeline.MANAGED_BY);
     meta.put("logpipeline", p.namespace() + "/" + p.name());
+    if (policy != null) {
+      meta.put(LIFECYCLE_POLICY_KEY, policy);
+    }
     meta.put(HASH_KEY, hash(body));
     return body;
   }
@@ -110,7 +133,8 @@ public final class IndexTemplateModel {
         p.spec().getElasticsearch().getTemplate(), TemplateSpec::new);
     String index = p.deadLetterIndex();
     ObjectNode body = F.objectNode();
-    body.putArray("index_patterns").add(t.isDataStream() ? index : index + "-2*");
+    IndexNames names = new IndexNames(index, p.dataStream());
+    names.patterns().forEach(body.putArray("index_patterns")::add);
     body.put("priority", t.getPriority());
     ObjectNode template = body.putObject("template");
     ObjectNode settings = template.putObject("settings");
@@ -124,10 +148,10 @@ public final class IndexTemplateModel {
     original.put("type", "keyword").put("index", false).put("doc_values", false);
     field(properties, IndexerModel.DeadLetterFields.REASON).put("type", "text");
     field(properties, IndexerModel.DeadLetterFields.PIPELINE).put("type", "keyword");
-    if (t.isDataStream()) {
+    if (p.dataStream()) {
       body.putObject("data_stream");
     }
-    return withMeta(body, p);
+    return withMeta(body, p, null);
   }
 
   /** The mapping of a dotted field (event.original) as nested object properties. */
@@ -140,10 +164,15 @@ public final class IndexTemplateModel {
     return at.putObject(parts[parts.length - 1]);
   }
 
-  /** Hash of everything but {@code _meta}: equal hashes mean equal templates. */
+  /**
+   * Hash of everything but {@code _meta.hash}: equal hashes mean equal templates (including
+   * which policy the operator keeps for it).
+   */
   public static String hash(ObjectNode body) {
     ObjectNode copy = body.deepCopy();
-    copy.remove("_meta");
+    if (copy.get("_meta") instanceof ObjectNode meta) {
+      meta.remove(HASH_KEY);
+    }
     try {
       return Names.hash(JSON.writeValueAsString(copy), 16);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

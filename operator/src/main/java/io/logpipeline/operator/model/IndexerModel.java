@@ -419,22 +419,18 @@ public final class IndexerModel {
   }
 
   /**
-   * Where a search output writes: the plugin id, the index (or data stream) and whether it is a
-   * data stream. The main pipeline writes the pipeline's index, the dead-letter pipeline its own.
+   * Where a search output writes: the plugin id and the index names. The main pipeline writes
+   * the pipeline's index, the dead-letter pipeline its own (daily indices or a data stream, as
+   * the main one).
    */
-  public record SearchTarget(String id, String index, boolean dataStream) {
+  public record SearchTarget(String id, IndexNames names) {
 
     public static SearchTarget main(Pipeline p) {
-      return new SearchTarget("search", p.index(), dataStream(p));
+      return new SearchTarget("search", p.indexNames());
     }
 
     public static SearchTarget deadLetters(Pipeline p) {
-      return new SearchTarget("deadletter-search", p.deadLetterIndex(), dataStream(p));
-    }
-
-    private static boolean dataStream(Pipeline p) {
-      return p.spec().getElasticsearch().getTemplate() != null
-          && p.spec().getElasticsearch().getTemplate().isDataStream();
+      return new SearchTarget("deadletter-search", p.deadLetterIndexNames());
     }
   }
 
@@ -476,13 +472,13 @@ public final class IndexerModel {
 
   /** The elasticsearch or opensearch output plugin block: hosts, index, credentials, TLS. */
   static void searchOutput(StringBuilder conf, Pipeline p, SearchTarget target) {
-    boolean dataStream = target.dataStream();
+    boolean dataStream = target.names().dataStream();
     boolean opensearch = p.flavor() == Flavor.OPENSEARCH;
     conf.append("  ").append(opensearch ? "opensearch" : "elasticsearch").append(" {\n");
     setting(conf, 4, "id", q(target.id()));
     setting(conf, 4, "hosts", p.hosts().stream().map(h -> q(h.toString()))
         .collect(Collectors.joining(", ", "[", "]")));
-    setting(conf, 4, "index", q(dataStream ? target.index() : target.index() + "-%{+YYYY.MM.dd}"));
+    setting(conf, 4, "index", q(target.names().writeTarget()));
     setting(conf, 4, "document_id", q("%{[@metadata][doc_id]}"));
     if (dataStream) {
       setting(conf, 4, "action", q("create"));

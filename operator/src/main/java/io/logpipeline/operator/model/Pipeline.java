@@ -61,7 +61,7 @@ public record Pipeline(
   private static final Pattern SUBDOMAIN =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   /**
-   * Longest index name: 255 bytes less the daily suffix "-YYYY.MM.DD" (11) or a data stream's
+   * Longest index name: 255 bytes less the daily suffix "_YYYY.MM.DD" (11) or a data stream's
    * backing index ".ds-<name>-YYYY.MM.DD-000001" (22).
    */
   static final int INDEX_MAX = 230;
@@ -109,28 +109,45 @@ public record Pipeline(
 
   /** Name of the index template. */
   public String templateName() {
-    return index;
+    return indexNames().templateName();
+  }
+
+  /** True when the pipeline writes a data stream rather than daily indices. */
+  public boolean dataStream() {
+    var template = spec().getElasticsearch().getTemplate();
+    return template != null && template.isDataStream();
+  }
+
+  /** The index, its patterns, what Logstash writes to, the template's and policy's names. */
+  public IndexNames indexNames() {
+    return new IndexNames(index, dataStream());
+  }
+
+  /** The rollover and deletion the user asked for, or null: indices are kept forever. */
+  public io.logpipeline.operator.api.LifecycleSpec lifecycle() {
+    return spec().getElasticsearch().getLifecycle();
   }
 
   /**
    * The index (or data stream) rejected documents go to: the spec's, else
-   * {@code <index>_deadletter}. The '_' appears in no LogPipeline name, so no default index of
-   * another pipeline (logs-<namespace>.<name>, say of a pipeline named "app-deadletter" beside
-   * "app") can be this one, nor fall under its pattern.
+   * {@code <index>_deadletter} ({@link IndexNames#derived}): no LogPipeline name has a '_', so no
+   * default index of another pipeline (logs-<namespace>.<name>, say of a pipeline named
+   * "app-deadletter" beside "app") is this one, nor falls under its patterns.
    */
   public String deadLetterIndex() {
-    return deadLetterIndex(spec(), index);
-  }
-
-  static String deadLetterIndex(LogPipelineSpec spec, String index) {
-    var deadLetters = spec.getIndexer() == null ? null : spec.getIndexer().getDeadLetters();
+    var deadLetters = spec().getIndexer() == null ? null : spec().getIndexer().getDeadLetters();
     if (deadLetters != null && !blank(deadLetters.getIndex())) {
       return deadLetters.getIndex();
     }
-    return Names.shorten(index, INDEX_MAX - DEAD_LETTER_SUFFIX.length()) + DEAD_LETTER_SUFFIX;
+    String purpose = "deadletter";
+    String base = Names.shorten(index, INDEX_MAX - IndexNames.DAILY_SEPARATOR.length() - purpose.length());
+    return new IndexNames(base, dataStream()).derived(purpose);
   }
 
-  static final String DEAD_LETTER_SUFFIX = "_deadletter";
+  /** The dead-letter index's names: daily indices or a data stream, as the main index. */
+  public IndexNames deadLetterIndexNames() {
+    return new IndexNames(deadLetterIndex(), dataStream());
+  }
 
   /** Name of the dead-letter index template. */
   public String deadLetterTemplateName() {
@@ -216,6 +233,7 @@ public record Pipeline(
     problems.addAll(SpecRules.hosts(spec.getElasticsearch().getHosts(), hosts));
     problems.addAll(SpecRules.index(index));
     problems.addAll(SpecRules.elasticsearch(spec.getElasticsearch()));
+    problems.addAll(LifecycleRules.problems(spec.getElasticsearch()));
     problems.addAll(SpecRules.sources(spec.getSources()));
     problems.addAll(SpecRules.indexer(spec.getIndexer()));
     problems.addAll(SpecRules.deadLetters(spec, index));
@@ -226,6 +244,7 @@ public record Pipeline(
     warnings.addAll(SpecRules.topicWarnings(topicName));
     warnings.addAll(SpecRules.selectorWarnings(spec.getSources()));
     warnings.addAll(SpecRules.templateWarnings(spec.getElasticsearch(), index));
+    warnings.addAll(LifecycleRules.warnings(spec.getElasticsearch()));
     warnings.addAll(SpecRules.indexerWarnings(spec.getIndexer()));
     return new Pipeline(lp, Names.labelValue(name), topicName, topicResourceName(topicName),
         kafkaNamespace, bootstrap, SpecRules.retentionMs(topic.getRetention()), index,

@@ -8,11 +8,13 @@ import java.util.List;
 
 /**
  * Everything one pipeline provisions, in pipeline order, from the same functions the
- * reconciler's dependents apply. At apply time the operator adds only bookkeeping metadata:
+ * reconciler's dependents apply; the lifecycle policy (null without a lifecycle) goes to the
+ * search cluster before the index template that refers to it; the dead-letter template is null
+ * with dead letters turned off. At apply time the operator adds only bookkeeping metadata:
  * owner references (or, outside the pipeline's namespace, owner annotations).
  */
-public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode indexTemplate,
-    ObjectNode deadLetterTemplate) {
+public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode lifecyclePolicy,
+    ObjectNode indexTemplate, ObjectNode deadLetterTemplate) {
 
   public static Render of(Pipeline p) {
     // Each ConfigMap is built once, and its pods' config hash taken from it.
@@ -28,7 +30,7 @@ public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode in
         indexerConfig,
         IndexerModel.statefulSet(p, indexerConfig),
         IndexerModel.service(p),
-        IndexerModel.disruptionBudget(p)), IndexTemplateModel.body(p),
+        IndexerModel.disruptionBudget(p)), LifecyclePolicyModel.body(p), IndexTemplateModel.body(p),
         IndexerModel.indexesDeadLetters(p) ? IndexTemplateModel.deadLetterBody(p) : null);
   }
 }

@@ -240,7 +240,7 @@ final class SpecRules {
   }
 
   /**
-   * The dead-letter index must be neither the index nor under its pattern (index-2* for daily
+   * The dead-letter index must be neither the index nor under its pattern (index_2* for daily
    * indices, the name itself for a data stream), and the index must not be under the
    * dead-letter index's: either would mix rejected documents with the others, or make two
    * templates of one priority match the same indices.
@@ -260,10 +260,11 @@ final class SpecRules {
     }
     boolean dataStream = spec.getElasticsearch().getTemplate() != null
         && spec.getElasticsearch().getTemplate().isDataStream();
-    if (dl.equals(index) || (!dataStream && (dl.startsWith(index + "-2") || index.startsWith(dl + "-2")))) {
+    String daily = IndexNames.DAILY_SEPARATOR + "2";
+    if (dl.equals(index) || (!dataStream && (dl.startsWith(index + daily) || index.startsWith(dl + daily)))) {
       return List.of(new SpecProblem(field, "'" + excerpt(dl) + "' collides with the index '"
           + excerpt(index) + "' (its indices would match both templates): choose a name that neither"
-          + " equals nor starts with '" + excerpt(index) + "-2', e.g. " + excerpt(index) + "_deadletter"));
+          + " equals nor starts with '" + excerpt(index) + daily + "', e.g. " + excerpt(index) + "_deadletter"));
     }
     return List.of();
   }

@@ -1,6 +1,5 @@
 package io.logpipeline.operator.reconciler;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
@@ -14,19 +13,17 @@ import io.logpipeline.operator.api.SecretKeySpec;
 import io.logpipeline.operator.api.TlsSpec;
 import io.logpipeline.operator.elastic.SearchClient;
 import io.logpipeline.operator.elastic.SearchConnection;
-import io.logpipeline.operator.elastic.SearchException;
-import io.logpipeline.operator.model.IndexTemplateModel;
 import io.logpipeline.operator.model.IndexerModel;
 import io.logpipeline.operator.model.Pipeline;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Optional;
 
 /**
- * The index template in Elasticsearch or OpenSearch: an external dependent. Each reconcile reads
- * the stored template and writes it only when its {@code _meta.hash} differs from the desired
- * body's, which is robust to how each product normalises settings when it stores them.
+ * The index template, its lifecycle policy and data stream in Elasticsearch or OpenSearch: an
+ * external dependent ({@link IndexSetup} does the work). Each reconcile reads the stored objects
+ * and writes one only when the hash it carries differs from the desired body's, which is robust to
+ * how each product normalises a body when it stores it.
  */
 public class IndexTemplateDependent
     implements DependentResource<IndexTemplateDependent.State, LogPipeline>, Deleter<LogPipeline>, NameSetter {
@@ -52,53 +49,27 @@ public class IndexTemplateDependent
     return State.class;
   }
 
-  /** The template's name. */
-  protected String templateName(Pipeline p) {
-    return p.templateName();
-  }
-
-  /** The template's body, with its hash. */
-  protected ObjectNode body(Pipeline p) {
-    return IndexTemplateModel.body(p);
-  }
-
-  /** The field that names the index, for a conflict with another pipeline's template. */
-  protected String indexField() {
-    return "spec.elasticsearch.index";
-  }
-
   @Override
   public ReconcileResult<State> reconcile(LogPipeline primary, Context<LogPipeline> context) {
     Pipeline p = PipelineContext.pipeline(context);
-    String name = templateName(p);
-    ObjectNode desired = body(p);
-    State desiredState = new State(name, IndexTemplateModel.storedHash(desired));
-    SearchClient client = client(p, context);
-    try {
-      Optional<ObjectNode> stored = client.getIndexTemplate(name);
-      if (stored.isPresent()) {
-        String owner = stored.get().path("_meta").path("logpipeline").asText(null);
-        String self = p.namespace() + "/" + p.name();
-        if (owner != null && !owner.equals(self)) {
-          throw new StageException("Conflict", "index template " + name
-              + " belongs to LogPipeline " + owner + "; choose another " + indexField());
-        }
-        if (desiredState.hash().equals(IndexTemplateModel.storedHash(stored.get()))) {
-          return ReconcileResult.noOperation(desiredState);
-        }
-      }
-      client.putIndexTemplate(name, desired);
-      return stored.isPresent()
-          ? ReconcileResult.resourceUpdated(desiredState)
-          : ReconcileResult.resourceCreated(desiredState);
-    } catch (SearchException e) {
-      throw new StageException(e.reason().name(), e.getMessage(), e);
+    IndexSetup.Result result = IndexSetup.converge(client(p, context), p);
+    if (result.lifecycleUnavailable() != null) {
+      // The template went out without the lifecycle; the condition says what the cluster lacks.
+      throw result.lifecycleUnavailable();
     }
+    State state = new State(p.templateName(), result.templateHash());
+    if (!result.written()) {
+      return ReconcileResult.noOperation(state);
+    }
+    return result.created()
+        ? ReconcileResult.resourceCreated(state)
+        : ReconcileResult.resourceUpdated(state);
   }
 
   /**
-   * Removes the template under {@code deletionPolicy: Delete}; documents are never touched. With
-   * the {@link LogPipeline#SKIP_EXTERNAL_CLEANUP} annotation the template is left where it is.
+   * Removes the template and the lifecycle policy under {@code deletionPolicy: Delete}; documents
+   * are never touched. With the {@link LogPipeline#SKIP_EXTERNAL_CLEANUP} annotation both are left
+   * where they are.
    */
   @Override
   public void delete(LogPipeline primary, Context<LogPipeline> context) {
@@ -107,16 +78,7 @@ public class IndexTemplateDependent
         || skipsExternalCleanup(primary)) {
       return;
     }
-    SearchClient client = client(p, context);
-    try {
-      Optional<ObjectNode> stored = client.getIndexTemplate(templateName(p));
-      String owner = stored.map(s -> s.path("_meta").path("logpipeline").asText(null)).orElse(null);
-      if (stored.isPresent() && (owner == null || owner.equals(p.namespace() + "/" + p.name()))) {
-        client.deleteIndexTemplate(templateName(p));
-      }
-    } catch (SearchException e) {
-      throw new StageException(e.reason().name(), e.getMessage(), e);
-    }
+    IndexSetup.remove(client(p, context), p);
   }
 
   static boolean skipsExternalCleanup(LogPipeline lp) {
@@ -124,7 +86,7 @@ public class IndexTemplateDependent
     return annotations != null && "true".equalsIgnoreCase(annotations.get(LogPipeline.SKIP_EXTERNAL_CLEANUP));
   }
 
-  private static SearchClient client(Pipeline p, Context<LogPipeline> context) {
+  static SearchClient client(Pipeline p, Context<LogPipeline> context) {
     try {
       return PipelineContext.searchClients(context).client(connection(p, context));
     } catch (IllegalArgumentException e) {

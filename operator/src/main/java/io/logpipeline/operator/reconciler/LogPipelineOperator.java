@@ -167,6 +167,9 @@ public final class LogPipelineOperator implements AutoCloseable {
   private final LeaderElection leaderElection;
   private final AtomicBoolean leading;
   private final AtomicBoolean closing;
+  private final Object lifecycle = new Object();
+  private final AtomicBoolean shutDown = new AtomicBoolean();
+  private boolean starting;
 
   private LogPipelineOperator(Operator operator, SearchClients searchClients,
       RegisteredController<LogPipeline> controller, KubernetesClient client,
@@ -185,6 +188,17 @@ public final class LogPipelineOperator implements AutoCloseable {
    * election, that is before this instance leads: it reconciles only once it holds the Lease.
    */
   public static LogPipelineOperator start(
+      KubernetesClient client, SearchClients searchClients, Options options) {
+    LogPipelineOperator operator = create(client, searchClients, options);
+    operator.startAndAwaitSync();
+    return operator;
+  }
+
+  /**
+   * Registers the controller without starting it, so that {@link #close()} can be called from
+   * another thread while {@link #startAndAwaitSync()} waits for the informers.
+   */
+  public static LogPipelineOperator create(
       KubernetesClient client, SearchClients searchClients, Options options) {
     AtomicBoolean leading = new AtomicBoolean(options.leaderElection() == null);
     AtomicBoolean closing = new AtomicBoolean(false);
@@ -253,8 +267,33 @@ public final class LogPipelineOperator implements AutoCloseable {
           .setIntervalMultiplier(2)
           .setMaxInterval(options.retryMax().toMillis()));
     });
-    operator.start();
     return new LogPipelineOperator(operator, searchClients, controller, client, election, leading, closing);
+  }
+
+  /**
+   * Starts the informers and, with leader election, the election; returns once the informers
+   * have synced (or JOSDK's cache sync timeout passed). When {@link #close()} ran meanwhile, the
+   * operator is stopped again before this returns.
+   */
+  public void startAndAwaitSync() {
+    synchronized (lifecycle) {
+      if (closing.get()) {
+        return;
+      }
+      starting = true;
+    }
+    try {
+      operator.start();
+    } finally {
+      synchronized (lifecycle) {
+        starting = false;
+        lifecycle.notifyAll();
+      }
+    }
+    if (closing.get()) {
+      // close() came while the informers synced: JOSDK could not stop what had not started yet.
+      shutdown();
+    }
   }
 
   public Operator operator() {
@@ -307,6 +346,20 @@ public final class LogPipelineOperator implements AutoCloseable {
   @Override
   public void close() {
     if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    synchronized (lifecycle) {
+      if (starting) {
+        // startAndAwaitSync() stops everything once JOSDK's start returns. Nothing has been
+        // reconciled yet, and JOSDK starts the leader election only after the informers synced.
+        return;
+      }
+    }
+    shutdown();
+  }
+
+  private void shutdown() {
+    if (!shutDown.compareAndSet(false, true)) {
       return;
     }
     operator.stop();

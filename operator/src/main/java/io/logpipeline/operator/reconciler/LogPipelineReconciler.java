@@ -31,6 +31,7 @@ import io.logpipeline.operator.elastic.SearchClients;
 import io.logpipeline.operator.model.IndexerModel;
 import io.logpipeline.operator.model.InvalidSpecException;
 import io.logpipeline.operator.model.Pipeline;
+import io.logpipeline.operator.runtime.Failures;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -209,7 +210,13 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
           log.warn("{} {}: {}", type, error.reason(), error.getMessage()));
       status = failed.status();
     } else {
-      log.warn("reconcile failed", e);
+      Failures.Described failure = Failures.describe(e);
+      if (failure.expected()) {
+        // The API server's or the network's doing: a stack trace would say nothing more.
+        log.warn("reconcile failed: {}; retrying", failure.message());
+      } else {
+        log.warn("reconcile failed", e);
+      }
       status = PipelineHealth.reconcileFailed(lp, String.valueOf(e.getMessage()), clock.instant());
     }
     try {

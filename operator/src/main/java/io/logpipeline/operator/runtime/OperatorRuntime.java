@@ -8,10 +8,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -19,8 +21,8 @@ import java.util.function.Supplier;
  * The operator as a process serves it: the operator itself, {@code /healthz} and {@code /readyz}
  * on the health port, Prometheus {@code /metrics} on the metrics port, and an orderly stop.
  *
- * <p>The endpoints start before the operator, so the probes answer while its informers sync
- * (live, not ready yet). {@link #close()} stops reconciling first (reconciles in flight may
+ * <p>The endpoints start before the operator, so the probes answer while it waits for the API
+ * server and while its informers sync (live, not ready yet). {@link #close()} stops reconciling first (reconciles in flight may
  * finish within the operator's shutdown timeout), then the endpoints; it leaves the Kubernetes
  * client open for its owner to close.
  */
@@ -44,16 +46,24 @@ public final class OperatorRuntime implements AutoCloseable {
   private final OperatorMetrics metrics;
   private final HttpEndpoint healthEndpoint;
   private final HttpEndpoint metricsEndpoint;
-  private final LogPipelineOperator operator;
+  private final KubernetesClient client;
+  private final SearchClients searchClients;
+  private final LogPipelineOperator.Options options;
+  private final ApiServer apiServer;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile LogPipelineOperator operator;
 
   private OperatorRuntime(Health health, OperatorMetrics metrics, HttpEndpoint healthEndpoint,
-      HttpEndpoint metricsEndpoint, LogPipelineOperator operator) {
+      HttpEndpoint metricsEndpoint, KubernetesClient client, SearchClients searchClients,
+      LogPipelineOperator.Options options, ApiServer apiServer) {
     this.health = health;
     this.metrics = metrics;
     this.healthEndpoint = healthEndpoint;
     this.metricsEndpoint = metricsEndpoint;
-    this.operator = operator;
+    this.client = client;
+    this.searchClients = searchClients;
+    this.options = options;
+    this.apiServer = apiServer;
   }
 
   /**
@@ -64,7 +74,32 @@ public final class OperatorRuntime implements AutoCloseable {
    */
   public static OperatorRuntime start(KubernetesClient client, SearchClients searchClients,
       LogPipelineOperator.Options options, Endpoints endpoints) throws IOException {
-    Health health = new Health();
+    OperatorRuntime runtime = open(client, searchClients, options, endpoints, null);
+    try {
+      runtime.startOperator(Duration.ZERO);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      runtime.close();
+      throw new IllegalStateException("interrupted while starting", e);
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+    return runtime;
+  }
+
+  /**
+   * Starts the endpoints only: the probes answer (live, not ready) while {@link
+   * #startOperator(Duration)} waits for the API server and the informers, and {@link #close()}
+   * may be called from another thread meanwhile.
+   *
+   * @param apiServer what the client's requests tell of the API server (its interceptor); null:
+   *     start the operator without waiting for the API server first
+   * @throws IOException when a port cannot be bound
+   */
+  public static OperatorRuntime open(KubernetesClient client, SearchClients searchClients,
+      LogPipelineOperator.Options options, Endpoints endpoints, ApiServer apiServer) throws IOException {
+    Health health = new Health(apiServer);
     OperatorMetrics metrics = new OperatorMetrics();
     Map<String, Supplier<HttpEndpoint.Response>> probes = new LinkedHashMap<>();
     probes.put("/healthz", () -> answer(health.liveness()));
@@ -89,19 +124,49 @@ public final class OperatorRuntime implements AutoCloseable {
       }
       log.info("probes on http://{}/healthz and /readyz, metrics on http://{}/metrics",
           healthEndpoint.address(), metricsEndpoint.address());
-      LogPipelineOperator operator = LogPipelineOperator.start(client, searchClients,
-          options.withMeterRegistry(metrics.registry()));
-      health.started(operator);
-      metrics.watch(operator);
-      log.info("started{}", options.leaderElection() == null ? ""
-          : "; leader election on Lease " + options.leaderElection().leaseNamespace() + "/"
-              + options.leaderElection().leaseName() + " as " + options.leaderElection().identity());
-      return new OperatorRuntime(health, metrics, healthEndpoint, metricsEndpoint, operator);
+      return new OperatorRuntime(health, metrics, healthEndpoint, metricsEndpoint, client,
+          searchClients, options, apiServer);
     } catch (IOException | RuntimeException e) {
       started.forEach(HttpEndpoint::close);
       metrics.close();
       throw e;
     }
+  }
+
+  /**
+   * Waits for the API server to answer (with an {@link ApiServer}), then starts the operator and
+   * returns once its informers have synced. Returns early, with nothing started, when {@link
+   * #close()} is called meanwhile.
+   *
+   * @param apiServerTimeout how long to wait for the API server's first answer
+   * @throws ApiServer.Unreachable when it did not answer in time
+   */
+  public void startOperator(Duration apiServerTimeout) throws InterruptedException {
+    if (apiServer != null) {
+      Optional<String> version = apiServer.awaitReachable(client, apiServerTimeout, closed::get);
+      if (version.isEmpty()) {
+        return;
+      }
+      log.info("API server {} answers: Kubernetes {}", apiServer.url(), version.get());
+    }
+    LogPipelineOperator created = LogPipelineOperator.create(client, searchClients,
+        options.withMeterRegistry(metrics.registry()));
+    synchronized (this) {
+      if (closed.get()) {
+        created.close();
+        return;
+      }
+      operator = created;
+    }
+    created.startAndAwaitSync();
+    if (closed.get()) {
+      return;
+    }
+    health.started(created);
+    metrics.watch(created);
+    log.info("started{}", options.leaderElection() == null ? ""
+        : "; leader election on Lease " + options.leaderElection().leaseNamespace() + "/"
+            + options.leaderElection().leaseName() + " as " + options.leaderElection().identity());
   }
 
   private static HttpEndpoint.Response answer(Health.Answer answer) {
@@ -135,9 +200,16 @@ public final class OperatorRuntime implements AutoCloseable {
       return;
     }
     health.stopping();
-    log.info("stopping: no new reconciles; waiting for those in flight");
+    LogPipelineOperator op;
+    synchronized (this) {
+      op = operator;
+    }
+    log.info(op == null ? "stopping before the operator started"
+        : "stopping: no new reconciles; waiting for those in flight");
     try {
-      operator.close();
+      if (op != null) {
+        op.close();
+      }
     } finally {
       healthEndpoint.close();
       if (metricsEndpoint != healthEndpoint) {

@@ -21,6 +21,7 @@ import io.logpipeline.operator.api.DeletionPolicy;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineSpec;
 import io.logpipeline.operator.elastic.SearchClient;
+import io.logpipeline.operator.elastic.InMemoryTemplates;
 import io.logpipeline.operator.elastic.SearchClients;
 import io.logpipeline.operator.reconciler.LogPipelineOperator;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -311,27 +312,9 @@ class OperatorRequestsTest {
     return client.rbac().clusterRoles().withName("logpipeline:" + NS + ":" + name + ":filebeat").get();
   }
 
-  /** Elasticsearch is not what this test is about: templates kept in memory. */
+  /** Elasticsearch is not what this test is about: templates kept in memory, no ILM or ISM. */
   private static SearchClients inMemorySearch() {
-    Map<String, ObjectNode> templates = new ConcurrentHashMap<>();
-    return new SearchClients(connection -> new SearchClient() {
-      @Override
-      public Optional<ObjectNode> getIndexTemplate(String name) {
-        return Optional.ofNullable(templates.get(name)).map(ObjectNode::deepCopy);
-      }
-
-      @Override
-      public void putIndexTemplate(String name, ObjectNode body) {
-        templates.put(name, body.deepCopy());
-      }
-
-      @Override
-      public boolean deleteIndexTemplate(String name) {
-        return templates.remove(name) != null;
-      }
-
-      @Override
-      public void close() {}
-    });
+    InMemoryTemplates cluster = new InMemoryTemplates();
+    return new SearchClients(connection -> cluster);
   }
 }

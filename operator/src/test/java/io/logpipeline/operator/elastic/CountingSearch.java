@@ -10,9 +10,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Real HTTP search clients ({@link SearchClients#http()}'s) that count the index template
- * requests, and when each template was read. Every reconcile that reaches the workflow reads the
- * template once, so the GETs also count the operator's provisioning reconciles.
+ * Real HTTP search clients ({@link SearchClients#http()}'s) that count the operator's writes
+ * (templates, policies, data streams) and the index template reads, and when each template was
+ * read. Every reconcile that reaches the workflow reads the template once, so the GETs also count
+ * the operator's provisioning reconciles.
  */
 public final class CountingSearch {
 
@@ -54,6 +55,43 @@ public final class CountingSearch {
     public boolean deleteIndexTemplate(String name) throws SearchException {
       deletes.incrementAndGet();
       return delegate.deleteIndexTemplate(name);
+    }
+
+    @Override
+    public Optional<StoredPolicy> getLifecyclePolicy(LifecycleApi api, String name)
+        throws SearchException {
+      return delegate.getLifecyclePolicy(api, name);
+    }
+
+    @Override
+    public void putLifecyclePolicy(LifecycleApi api, String name, ObjectNode body,
+        StoredPolicy current) throws SearchException {
+      puts.incrementAndGet();
+      delegate.putLifecyclePolicy(api, name, body, current);
+    }
+
+    @Override
+    public PolicyDeletion deleteLifecyclePolicy(LifecycleApi api, String name)
+        throws SearchException {
+      deletes.incrementAndGet();
+      return delegate.deleteLifecyclePolicy(api, name);
+    }
+
+    @Override
+    public int changeManagedIndicesPolicy(String name, List<String> patterns)
+        throws SearchException {
+      return delegate.changeManagedIndicesPolicy(name, patterns);
+    }
+
+    @Override
+    public boolean dataStreamExists(String name) throws SearchException {
+      return delegate.dataStreamExists(name);
+    }
+
+    @Override
+    public void createDataStream(String name) throws SearchException {
+      puts.incrementAndGet();
+      delegate.createDataStream(name);
     }
 
     @Override

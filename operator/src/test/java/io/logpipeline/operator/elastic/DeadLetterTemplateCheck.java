@@ -8,6 +8,7 @@ import io.logpipeline.operator.api.KafkaSpec;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineSpec;
 import io.logpipeline.operator.api.TemplateSpec;
+import io.logpipeline.operator.model.IndexNames;
 import io.logpipeline.operator.model.IndexTemplateModel;
 import io.logpipeline.operator.model.IndexerModel;
 import io.logpipeline.operator.model.Pipeline;
@@ -30,7 +31,7 @@ public final class DeadLetterTemplateCheck {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  static final String DAY = "2026.12.01";
+  static final String DAY = IndexNames.DAILY_SEPARATOR + "2026.12.01";
 
   /** A rejected document: what it was, how the main index answered, how the dead-letter index did. */
   public record Outcome(String name, int mainStatus, String reason, int deadLetterStatus,
@@ -61,13 +62,13 @@ public final class DeadLetterTemplateCheck {
       }
       event.put("message", "GET /checkout 500");
       String original = JSON.writeValueAsString(event);
-      HttpResponse<String> main = put(host, p.index() + "-" + DAY, "doc-" + outcomes.size(), original);
+      HttpResponse<String> main = put(host, p.index() + DAY, "doc-" + outcomes.size(), original);
       String reason = "Could not index event to Elasticsearch. status: " + main.statusCode() + ", action: "
-          + "[\"index\", {:_id=>\"doc\", :_index=>\"" + p.index() + "-" + DAY + "\"}], response: "
+          + "[\"index\", {:_id=>\"doc\", :_index=>\"" + p.index() + DAY + "\"}], response: "
           + main.body();
       ObjectNode deadLetter = IndexerModel.DeadLetterFields.document(p, original, reason,
           "2026-12-01T10:00:01.234Z");
-      HttpResponse<String> dl = put(host, p.deadLetterIndex() + "-" + DAY, "doc-" + outcomes.size(),
+      HttpResponse<String> dl = put(host, p.deadLetterIndex() + DAY, "doc-" + outcomes.size(),
           JSON.writeValueAsString(deadLetter));
       outcomes.add(new Outcome(c[0], main.statusCode(), main.body(), dl.statusCode(), dl.body()));
     }
@@ -78,7 +79,7 @@ public final class DeadLetterTemplateCheck {
   public static JsonNode storedDeadLetter(URI host, String id) throws Exception {
     Pipeline p = pipeline(host);
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-            host.resolve("/" + p.deadLetterIndex() + "-" + DAY + "/_doc/" + id)).GET().build(),
+            host.resolve("/" + p.deadLetterIndex() + DAY + "/_doc/" + id)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body());
   }
@@ -86,10 +87,10 @@ public final class DeadLetterTemplateCheck {
   /** Hits of a search for {@code query} (query string) in the dead-letter index. */
   public static int deadLetterHits(URI host, String query) throws Exception {
     Pipeline p = pipeline(host);
-    HTTP.send(HttpRequest.newBuilder(host.resolve("/" + p.deadLetterIndex() + "-" + DAY + "/_refresh"))
+    HTTP.send(HttpRequest.newBuilder(host.resolve("/" + p.deadLetterIndex() + DAY + "/_refresh"))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-            host.resolve("/" + p.deadLetterIndex() + "-" + DAY + "/_search?q=" + query)).GET().build(),
+            host.resolve("/" + p.deadLetterIndex() + DAY + "/_search?q=" + query)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(r.body()).at("/hits/total/value").asInt(-1);
   }

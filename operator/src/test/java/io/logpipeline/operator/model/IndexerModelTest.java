@@ -154,7 +154,7 @@ class IndexerModelTest {
       Plugin es = conf(PAYMENTS).plugin("output", "elasticsearch");
       assertThat(conf(PAYMENTS).section("output")).hasSize(1);
       assertThat(es.get("hosts")).isEqualTo(List.of(Specs.HOST));
-      assertThat(es.get("index")).isEqualTo("logs-logging.payments-%{+YYYY.MM.dd}");
+      assertThat(es.get("index")).isEqualTo("logs-logging.payments_%{+YYYY.MM.dd}");
       assertThat(es.get("manage_template")).isEqualTo(new Bareword("false"));
       assertThat(es.get("ilm_enabled")).isEqualTo(new Bareword("false"));
       assertThat(es.settings()).doesNotContainKey("action");
@@ -193,7 +193,7 @@ class IndexerModelTest {
       assertThat(conf.section("output")).extracting(Plugin::name).containsExactly("opensearch");
       Plugin os = conf.plugin("output", "opensearch");
       assertThat(os.get("manage_template")).isEqualTo(new Bareword("false"));
-      assertThat(os.get("index")).isEqualTo("logs-logging.payments-%{+YYYY.MM.dd}");
+      assertThat(os.get("index")).isEqualTo("logs-logging.payments_%{+YYYY.MM.dd}");
       assertThat(container(p).getImage()).isEqualTo(IndexerModel.DEFAULT_OPENSEARCH_IMAGE);
       assertThat(container(PAYMENTS).getImage()).isEqualTo(IndexerModel.DEFAULT_IMAGE);
     }

@@ -183,7 +183,7 @@ class QueueAndDeadLettersTest {
       assertThat(input.setting("commit_offsets")).contains(new BarewordValue("true"));
       assertThat(input.setting("clean_consumed")).contains(new BarewordValue("true"));
       Plugin output = conf.sections("output").get(0).plugins().get(0);
-      assertThat(output.setting("index")).contains(new StringValue("logs-logging.payments_deadletter-%{+YYYY.MM.dd}"));
+      assertThat(output.setting("index")).contains(new StringValue("logs-logging.payments_deadletter_%{+YYYY.MM.dd}"));
       assertThat(output.setting("document_id")).contains(new StringValue("%{[@metadata][doc_id]}"));
       // The same output as the main pipeline's but for the id and the index.
       Plugin main = LogstashParser.parsePipeline(IndexerModel.pipelineConfig(PAYMENTS)).sections("output").get(0)
@@ -229,17 +229,17 @@ class QueueAndDeadLettersTest {
       Pipeline appDeadletter = Specs.resolve(Specs.pipeline("app-deadletter", "team", spec -> { }));
       assertThat(app.deadLetterIndex()).isEqualTo("logs-team.app_deadletter");
       assertThat(appDeadletter.index()).isNotEqualTo(app.deadLetterIndex());
-      assertThat(app.deadLetterIndex() + "-2026.12.01").doesNotStartWith(appDeadletter.index() + "-2");
-      assertThat(app.deadLetterIndex() + "-2026.12.01").doesNotStartWith(app.index() + "-2");
+      assertThat(app.deadLetterIndex() + "_2026.12.01").doesNotStartWith(appDeadletter.index() + "_2");
+      assertThat(app.deadLetterIndex() + "_2026.12.01").doesNotStartWith(app.index() + "_2");
       Pipeline longest = Specs.resolve(spec -> spec.getElasticsearch().setIndex("a".repeat(230)));
       assertThat(longest.deadLetterIndex()).hasSizeLessThanOrEqualTo(230).endsWith("_deadletter");
     }
 
     @Test
     void aDeadLetterIndexThatCollidesWithTheIndexPatternIsRefusedWithTheField() {
-      for (String bad : List.of("logs-logging.payments", "logs-logging.payments-2025", "logs")) {
+      for (String bad : List.of("logs-logging.payments", "logs-logging.payments_2025", "logs")) {
         var problems = Specs.problems(spec -> {
-          spec.getElasticsearch().setIndex(bad.equals("logs") ? "logs-2x" : "logs-logging.payments");
+          spec.getElasticsearch().setIndex(bad.equals("logs") ? "logs_2x" : "logs-logging.payments");
           spec.getIndexer().getDeadLetters().setIndex(bad);
         });
         assertThat(problems).as(bad).singleElement().satisfies(p -> {

@@ -175,7 +175,7 @@ class OperatorIntegrationTest {
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
         assertThat(searchClient.getIndexTemplate("logs-logging.payments")).isPresent());
     assertThat(template("logs-logging.payments").path("index_patterns").get(0).asText())
-        .isEqualTo("logs-logging.payments-2*");
+        .isEqualTo("logs-logging.payments_2*");
 
     // Until the children report ready, the pipeline is progressing and says what it waits for.
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -598,6 +598,35 @@ class OperatorIntegrationTest {
       assertThat(((StatefulSet) now.get("logstash")).getSpec().getReplicas()).isEqualTo(2);
       assertThat(now.get("logstash-pdb")).as("the PodDisruptionBudget, deleted by hand").isNotNull();
     });
+  }
+
+  @Test
+  void aLifecycleTheClusterCannotRunIsReportedAndTheTemplateStillGoesOut() throws Exception {
+    // This OpenSearch node has no ISM plugin (it is not on Maven Central).
+    LogPipeline lp = pipeline("retention", DeletionPolicy.Delete);
+    io.logpipeline.operator.api.LifecycleSpec lifecycle = new io.logpipeline.operator.api.LifecycleSpec();
+    lifecycle.setDeleteAfter("30d");
+    lp.getSpec().getElasticsearch().setLifecycle(lifecycle);
+    client.resource(lp).create();
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      var template = condition(current("retention"), PipelineHealth.INDEX_TEMPLATE_READY);
+      assertThat(template.getStatus()).isEqualTo("False");
+      assertThat(template.getReason()).isEqualTo("IsmUnavailable");
+      assertThat(template.getMessage()).contains("has no ISM", "Index State Management plugin",
+          "remove spec.elasticsearch.lifecycle", "kept forever");
+    });
+    // the mappings still apply: the template is there, without the lifecycle
+    assertThat(template("logs-logging.retention").path("_meta").has("lifecycle_policy")).isFalse();
+    assertThat(warningEvents("retention")).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("IsmUnavailable"));
+
+    // without the lifecycle the pipeline is ready, and warned that its indices are kept forever
+    changeSpec("retention", changed -> changed.getSpec().getElasticsearch().setLifecycle(null));
+    markReady("retention");
+    awaitReady("retention");
+    var valid = condition(current("retention"), PipelineHealth.VALID);
+    assertThat(valid.getReason()).isEqualTo(PipelineHealth.WITH_WARNINGS);
+    assertThat(valid.getMessage()).contains("spec.elasticsearch.lifecycle: is absent: indices are kept forever");
   }
 
   static List<io.fabric8.kubernetes.api.model.Event> warningEvents(String name) {

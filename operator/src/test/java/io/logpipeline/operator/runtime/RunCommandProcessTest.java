@@ -12,18 +12,10 @@ import io.logpipeline.operator.reconciler.LogPipelineOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.logpipeline.operator.runtime.TestPipelines.awaitPhase;
 import static io.logpipeline.operator.runtime.TestPipelines.get;
@@ -39,71 +31,34 @@ import static org.awaitility.Awaitility.await;
 class RunCommandProcessTest {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Pattern PROBES = Pattern.compile("probes on http://127\\.0\\.0\\.1:(\\d+)/healthz");
 
   static KubernetesMockServer server;
   static KubernetesClient client;
 
-  Process process;
-  Thread reader;
-  final List<String> stderr = new CopyOnWriteArrayList<>();
+  OperatorProcess process;
+  List<String> stderr;
 
   @AfterEach
   void kill() {
-    if (process != null && process.isAlive()) {
-      process.destroyForcibly();
+    if (process != null) {
+      process.close();
     }
   }
 
   /** The operator's main class in a new JVM, on this test's class path, against the mock server. */
   void run(String... args) throws IOException {
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-        "-Dkubernetes.master=" + client.getMasterUrl(),
-        "-Dkubernetes.trust.certificates=true",
-        "-Dkubernetes.auth.tryKubeConfig=false",
-        "-Dkubernetes.auth.tryServiceAccount=false",
-        "-Dkubernetes.namespace=default",
-        "-cp", classPath,
-        "io.logpipeline.operator.cli.Main"));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().remove("POD_NAMESPACE");
-    process = builder.start();
-    reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          stderr.add(line);
-        }
-      } catch (IOException e) {
-        // the process is gone
-      }
-    }, "operator-stderr");
-    reader.setDaemon(true);
-    reader.start();
+    process = OperatorProcess.start(OperatorProcess.against(client.getMasterUrl().toString()), env -> { }, args);
+    stderr = process.stderr;
   }
 
-  /** Waits for the process to exit and for its last lines to be read. */
   int exitStatus() throws InterruptedException {
-    assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("exited; stderr: %s", stderr).isTrue();
-    reader.join(5_000);
-    return process.exitValue();
+    return process.exitStatus(Duration.ofSeconds(20));
   }
 
   int healthPort() {
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        stderr.stream().anyMatch(l -> PROBES.matcher(l).find()) || !process.isAlive());
+    int port = process.healthPort();
     assertThat(process.isAlive()).as("operator running; stderr: %s", stderr).isTrue();
-    for (String line : stderr) {
-      Matcher m = PROBES.matcher(line);
-      if (m.find()) {
-        return Integer.parseInt(m.group(1));
-      }
-    }
-    throw new AssertionError("no probes line in " + stderr);
+    return port;
   }
 
   @Test
@@ -124,9 +79,7 @@ class RunCommandProcessTest {
     awaitPhase(client, "logging", "broken", Phase.Failed);
     await().atMost(Duration.ofSeconds(10)).until(() -> stderr.stream().anyMatch(l -> l.contains("invalid spec")));
 
-    // SIGTERM, as the kubelet sends it. Not process.destroy(): that also closes our end of the
-    // child's stderr, and its last lines would be lost.
-    process.toHandle().destroy();
+    process.terminate();
     assertThat(exitStatus()).as("exit status; stderr: %s", stderr).isZero();
 
     // Every line is one JSON object: nothing else (log4j status lines, stack traces) on stderr.
