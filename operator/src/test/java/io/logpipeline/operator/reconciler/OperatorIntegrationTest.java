@@ -99,10 +99,15 @@ class OperatorIntegrationTest {
    * writes meanwhile is no conflict.
    */
   static void changeSpec(String name, java.util.function.Consumer<LogPipeline> change) {
-    client.resources(LogPipeline.class).inNamespace(NS).withName(name).edit(lp -> {
-      change.accept(lp);
-      return lp;
-    });
+    // A write of the operator's between the read and the patch is a 409, which kubectl retries.
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(
+        io.fabric8.kubernetes.client.KubernetesClientException.class).until(() -> {
+          client.resources(LogPipeline.class).inNamespace(NS).withName(name).edit(lp -> {
+            change.accept(lp);
+            return lp;
+          });
+          return true;
+        });
   }
 
   static LogPipeline current(String name) {
