@@ -33,15 +33,32 @@ namespaces.
   resources: ["logpipelines/finalizers"]
   verbs: ["update"]
 # Filebeat's and Logstash's ConfigMaps, Filebeat's ServiceAccount, Logstash's monitoring Service,
-# the Filebeat DaemonSet and the Logstash Deployment: watched (label-selected informers), created,
-# and replaced when they drift. No delete: they carry an owner reference to their LogPipeline and
-# Kubernetes' garbage collector removes them with it.
+# the Filebeat DaemonSet, the Logstash StatefulSet and PodDisruptionBudget: watched
+# (label-selected informers), created, and replaced when they drift (the StatefulSet is also
+# scaled to 0 with a PUT before its volumes are drained on deletion). No delete: they carry an
+# owner reference to their LogPipeline and Kubernetes' garbage collector removes them with it.
 - apiGroups: [""]
   resources: ["configmaps", "serviceaccounts", "services"]
   verbs: ["list", "watch", "create", "update"]
 - apiGroups: ["apps"]
-  resources: ["daemonsets", "deployments"]
+  resources: ["daemonsets", "statefulsets"]
   verbs: ["list", "watch", "create", "update"]
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["list", "watch", "create", "update"]
+# The Logstash Deployment of earlier versions: watched, deleted once the StatefulSet replacing
+# it is ready.
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["list", "watch", "delete"]
+# Logstash's queue volumes, which the StatefulSet controller creates and nothing owns: watched,
+# and deleted once a drain Job has emptied them. The drain Jobs: created, watched, deleted.
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["list", "watch", "delete"]
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["list", "watch", "create", "delete"]
 # The Secrets a LogPipeline names (Elasticsearch and external Kafka credentials, CAs), read by
 # name to check them and to reach Elasticsearch and Kafka; and the pipeline's copies of its Kafka
 # credentials (<name>-kafka-shipper, <name>-kafka-indexer), written where its pods run and

@@ -98,8 +98,14 @@ public final class Cluster implements AutoCloseable {
         Pipeline.MANAGED_BY).list().getItems().size());
     left.put("DaemonSet", driver.apps().daemonSets().inNamespace(namespace).withLabel(Pipeline.LABEL_MANAGED_BY,
         Pipeline.MANAGED_BY).list().getItems().size());
-    left.put("Deployment", driver.apps().deployments().inNamespace(namespace).withLabel(Pipeline.LABEL_MANAGED_BY,
+    left.put("StatefulSet", driver.apps().statefulSets().inNamespace(namespace).withLabel(Pipeline.LABEL_MANAGED_BY,
         Pipeline.MANAGED_BY).list().getItems().size());
+    left.put("PodDisruptionBudget", driver.policy().v1().podDisruptionBudget().inNamespace(namespace)
+        .withLabel(Pipeline.LABEL_MANAGED_BY, Pipeline.MANAGED_BY).list().getItems().size());
+    left.put("PersistentVolumeClaim", driver.persistentVolumeClaims().inNamespace(namespace)
+        .withLabel(Pipeline.LABEL_MANAGED_BY, Pipeline.MANAGED_BY).list().getItems().size());
+    left.put("Job", driver.batch().v1().jobs().inNamespace(namespace)
+        .withLabel(Pipeline.LABEL_MANAGED_BY, Pipeline.MANAGED_BY).list().getItems().size());
     left.put("Service", driver.services().inNamespace(namespace).withLabel(Pipeline.LABEL_MANAGED_BY,
         Pipeline.MANAGED_BY).list().getItems().size());
     left.put("ClusterRole", (int) driver.rbac().clusterRoles().withLabel(Pipeline.LABEL_MANAGED_BY,

@@ -3,7 +3,7 @@ package io.logpipeline.bench;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -34,18 +34,20 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The floor: what any controller of LogPipelines must at least do, with a plain fabric8 client
  * and no framework. For each new LogPipeline, on a pool as large as the operator's reconcile
- * pool: add the finalizer (JSON patch), create the 9 objects {@code Render.of(Pipeline.resolve(lp))}
+ * pool: add the finalizer (JSON patch), create the 10 objects {@code Render.of(Pipeline.resolve(lp))}
  * gives (with the owner reference, or outside the namespace JOSDK's primary annotations, as the
- * operator writes them), PUT the index template, write the status (Progressing); then, once the
- * simulated controllers report the DaemonSet, the Deployment and the KafkaTopic ready (seen
- * through watches), write the status once more (Ready). 12 Kubernetes writes and one template
- * PUT per pipeline; no reads but the watches.
+ * operator writes them), PUT the index template and the dead-letter template, write the status
+ * (Progressing); then, once the simulated controllers report the DaemonSet, the StatefulSet and
+ * the KafkaTopic ready (seen through watches), write the status once more (Ready). 13 Kubernetes
+ * writes and two template PUTs per pipeline; no reads but the watches.
  */
 public final class Floor implements AutoCloseable {
 
   public static final String FINALIZER = "logpipelines.logpipeline.io/finalizer";
-  /** Kubernetes writes per pipeline: finalizer, 9 creates, status Progressing, status Ready. */
-  public static final int WRITES_PER_PIPELINE = 12;
+  /** Kubernetes writes per pipeline: finalizer, 10 creates, status Progressing, status Ready. */
+  public static final int WRITES_PER_PIPELINE = 13;
+  /** Template PUTs per pipeline: the index template and the dead-letter template. */
+  public static final int TEMPLATES_PER_PIPELINE = 2;
 
   private final KubernetesClient client;
   private final SearchClients search;
@@ -56,10 +58,10 @@ public final class Floor implements AutoCloseable {
   private final AtomicLong failures = new AtomicLong();
   private SharedIndexInformer<LogPipeline> pipelines;
   private SharedIndexInformer<DaemonSet> daemonSets;
-  private SharedIndexInformer<Deployment> deployments;
+  private SharedIndexInformer<StatefulSet> statefulSets;
   private SharedIndexInformer<KafkaTopic> topics;
 
-  private record Pending(String key, Pipeline pipeline, String daemonSet, String deployment, String topic,
+  private record Pending(String key, Pipeline pipeline, String daemonSet, String statefulSet, String topic,
       AtomicBoolean readyWritten) {}
 
   private Floor(KubernetesClient client, SearchClients search, int threads) {
@@ -74,7 +76,7 @@ public final class Floor implements AutoCloseable {
     String managed = Pipeline.LABEL_MANAGED_BY;
     f.daemonSets = client.apps().daemonSets().inNamespace(namespace).withLabel(managed, Pipeline.MANAGED_BY)
         .inform(f.onChild());
-    f.deployments = client.apps().deployments().inNamespace(namespace).withLabel(managed, Pipeline.MANAGED_BY)
+    f.statefulSets = client.apps().statefulSets().inNamespace(namespace).withLabel(managed, Pipeline.MANAGED_BY)
         .inform(f.onChild());
     f.topics = client.resources(KafkaTopic.class).inNamespace(kafkaNamespace)
         .withLabel(managed, Pipeline.MANAGED_BY).inform(f.onChild());
@@ -93,7 +95,7 @@ public final class Floor implements AutoCloseable {
       @Override
       public void onDelete(LogPipeline lp, boolean unknownFinalState) {}
     });
-    f.informers.addAll(List.of(f.daemonSets, f.deployments, f.topics, f.pipelines));
+    f.informers.addAll(List.of(f.daemonSets, f.statefulSets, f.topics, f.pipelines));
     return f;
   }
 
@@ -112,7 +114,7 @@ public final class Floor implements AutoCloseable {
         return x;
       });
       String ds = null;
-      String deployment = null;
+      String statefulSet = null;
       String topic = null;
       for (HasMetadata o : r.objects()) {
         if (ns.equals(o.getMetadata().getNamespace())) {
@@ -130,22 +132,24 @@ public final class Floor implements AutoCloseable {
         String key = Cache.metaNamespaceKeyFunc(o);
         if (o instanceof DaemonSet) {
           ds = key;
-        } else if (o instanceof Deployment) {
-          deployment = key;
+        } else if (o instanceof StatefulSet) {
+          statefulSet = key;
         } else if (o instanceof KafkaTopic) {
           topic = key;
         }
       }
-      search.client(SearchConnection.plain(URI.create(p.spec().getElasticsearch().getHosts().get(0))))
-          .putIndexTemplate(p.templateName(), r.indexTemplate());
+      var searchClient = search.client(SearchConnection.plain(URI.create(p.spec().getElasticsearch().getHosts().get(0))));
+      searchClient.putIndexTemplate(p.templateName(), r.indexTemplate());
+      searchClient.putIndexTemplate(p.deadLetterTemplateName(), r.deadLetterTemplate());
       LogPipelineStatus progressing = PipelineHealth.provisioned(withFinalizer, p,
-          new PipelineHealth.Observed(null, null, null), new PipelineHealth.StageErrors(Map.of()), Instant.now());
+          new PipelineHealth.Observed(null, null, null, null, null), new PipelineHealth.StageErrors(Map.of()),
+          Instant.now());
       writeStatus(withFinalizer, progressing);
       String key = Cache.metaNamespaceKeyFunc(lp);
-      Pending state = new Pending(key, p, ds, deployment, topic, new AtomicBoolean());
+      Pending state = new Pending(key, p, ds, statefulSet, topic, new AtomicBoolean());
       pending.put(key, state);
       childToPipeline.put(ds, key);
-      childToPipeline.put(deployment, key);
+      childToPipeline.put(statefulSet, key);
       childToPipeline.put(topic, key);
       check(key);
     } catch (Exception | LinkageError e) {
@@ -166,7 +170,8 @@ public final class Floor implements AutoCloseable {
       return;
     }
     var observed = new PipelineHealth.Observed(daemonSets.getStore().getByKey(state.daemonSet()),
-        topics.getStore().getByKey(state.topic()), deployments.getStore().getByKey(state.deployment()));
+        topics.getStore().getByKey(state.topic()), statefulSets.getStore().getByKey(state.statefulSet()), null,
+        null);
     LogPipelineStatus status = PipelineHealth.provisioned(lp, state.pipeline(), observed,
         new PipelineHealth.StageErrors(Map.of()), Instant.now());
     if (status.getPhase() == Phase.Ready && state.readyWritten().compareAndSet(false, true)) {

@@ -279,7 +279,9 @@ public final class Harness {
     for (LogPipeline lp : pipelines) {
       pool.submit(() -> {
         try {
-          client.deleteIndexTemplate(Pipeline.resolve(lp).templateName());
+          Pipeline p = Pipeline.resolve(lp);
+          client.deleteIndexTemplate(p.templateName());
+          client.deleteIndexTemplate(p.deadLetterTemplateName());
         } catch (Exception e) {
           // A template the run did not make.
         }

@@ -103,6 +103,7 @@ public final class SimulatedControllers implements AutoCloseable {
   private final Map<String, Integer> updatedLimit = new ConcurrentHashMap<>();
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   private final Map<String, JobOutcome> jobOutcomes = new ConcurrentHashMap<>();
+  private volatile JobOutcome defaultJobOutcome = JobOutcome.SUCCEEDED;
   private final Map<String, Condition> topicConditions = new ConcurrentHashMap<>();
   private final AtomicLong statusWrites = new AtomicLong();
   private final AtomicLong collected = new AtomicLong();
@@ -234,6 +235,12 @@ public final class SimulatedControllers implements AutoCloseable {
   public void jobOutcome(String namespace, String name, JobOutcome outcome) {
     jobOutcomes.put(key(namespace, name), outcome);
     again(namespace, name);
+  }
+
+  /** What every Job not named by {@link #jobOutcome(String, String, JobOutcome)} does from now on. */
+  public void jobOutcome(JobOutcome outcome) {
+    defaultJobOutcome = outcome;
+    informer(Job.class).getStore().list().forEach(this::changed);
   }
 
   /** Back to the default for the objects named so: observed, every pod ready and updated, topic Ready. */
@@ -371,7 +378,13 @@ public final class SimulatedControllers implements AutoCloseable {
   }
 
   private JobStatus jobStatus(Job job) {
-    JobOutcome outcome = jobOutcomes.getOrDefault(key(job), JobOutcome.SUCCEEDED);
+    if (job.getStatus() != null && job.getStatus().getConditions() != null && job.getStatus().getConditions()
+        .stream().anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+            && "True".equals(c.getStatus()))) {
+      // A Job that ended stays as it ended.
+      return job.getStatus();
+    }
+    JobOutcome outcome = jobOutcomes.getOrDefault(key(job), defaultJobOutcome);
     Integer backoffLimit = job.getSpec() == null ? null : job.getSpec().getBackoffLimit();
     return switch (outcome) {
       case RUNNING -> new JobStatusBuilder().withActive(1).build();

@@ -87,8 +87,10 @@ public final class TestLogPipelines {
     found.put("filebeat", client.apps().daemonSets().inNamespace(namespace).withName(name + "-filebeat").get());
     found.put("kafka-topic", client.resources(KafkaTopic.class).inNamespace(kafkaNamespace).withName(topic).get());
     found.put("logstash-config", client.configMaps().inNamespace(namespace).withName(name + "-logstash").get());
-    found.put("logstash", client.apps().deployments().inNamespace(namespace).withName(name + "-logstash").get());
+    found.put("logstash", client.apps().statefulSets().inNamespace(namespace).withName(name + "-logstash").get());
     found.put("logstash-service", client.services().inNamespace(namespace).withName(name + "-logstash").get());
+    found.put("logstash-pdb", client.policy().v1().podDisruptionBudget().inNamespace(namespace)
+        .withName(name + "-logstash").get());
     return found;
   }
 

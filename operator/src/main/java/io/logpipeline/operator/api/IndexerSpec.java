@@ -5,9 +5,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
-/** The Logstash Deployment that consumes the topic and indexes the events. */
+/** The Logstash StatefulSet that consumes the topic and indexes the events. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class IndexerSpec {
 
@@ -26,11 +27,11 @@ public class IndexerSpec {
   @JsonPropertyDescription("Body of the Logstash 'filter { }' section (grok, mutate, date, ...). Empty: events pass unchanged.")
   private String filter;
 
-  /** Worker threads; 0 means Logstash's default. */
+  /** Worker threads; 0 means the CPU request rounded up. */
   @Min(0)
   @Max(256)
   @Default("0")
-  @JsonPropertyDescription("pipeline.workers per pod. 0: Logstash's default, the number of CPU cores.")
+  @JsonPropertyDescription("pipeline.workers per pod. 0: the container's CPU request rounded up (at least 1), never the node's core count.")
   private int pipelineWorkers;
 
   /** Events per worker batch. */
@@ -44,6 +45,17 @@ public class IndexerSpec {
   @JsonPropertyDescription("Logstash container resources. The JVM heap is set to half the memory limit. Default: requests cpu 500m, memory 2Gi; limit memory 2Gi.")
   private ResourceRequirements resources;
 
+  /** The queue volumes. */
+  @ValidationRule(value = "self == oldSelf", message = "cannot change once the pipeline exists: a"
+      + " StatefulSet's volume claim templates are immutable (grow a volume by expanding its"
+      + " PersistentVolumeClaim; anything else needs a new LogPipeline)")
+  @JsonPropertyDescription("Logstash's persistent queue, on a volume per replica (a StatefulSet's volume claim).")
+  private PersistentQueueSpec persistentQueue = new PersistentQueueSpec();
+
+  /** What happens to rejected documents. */
+  @JsonPropertyDescription("Documents the search cluster rejects are indexed into a dead-letter index instead of being dropped.")
+  private DeadLettersSpec deadLetters = new DeadLettersSpec();
+
   public String getImage() { return image; }
   public void setImage(String image) { this.image = image; }
   public int getReplicas() { return replicas; }
@@ -56,4 +68,8 @@ public class IndexerSpec {
   public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
   public ResourceRequirements getResources() { return resources; }
   public void setResources(ResourceRequirements resources) { this.resources = resources; }
+  public PersistentQueueSpec getPersistentQueue() { return persistentQueue; }
+  public void setPersistentQueue(PersistentQueueSpec persistentQueue) { this.persistentQueue = persistentQueue; }
+  public DeadLettersSpec getDeadLetters() { return deadLetters; }
+  public void setDeadLetters(DeadLettersSpec deadLetters) { this.deadLetters = deadLetters; }
 }

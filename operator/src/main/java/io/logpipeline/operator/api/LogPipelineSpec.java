@@ -22,8 +22,8 @@ public class LogPipelineSpec {
   @JsonPropertyDescription("The Kafka cluster (Strimzi or any other) and the topic that buffers events durably between Filebeat and Logstash.")
   private KafkaSpec kafka;
 
-  /** The Logstash Deployment that parses events and writes them to the index. */
-  @JsonPropertyDescription("The Logstash Deployment that consumes the topic, filters events and indexes them.")
+  /** The Logstash StatefulSet that parses events and writes them to the index. */
+  @JsonPropertyDescription("The Logstash StatefulSet that consumes the topic, filters events and indexes them.")
   private IndexerSpec indexer = new IndexerSpec();
 
   /** Where documents go and the index template that shapes them. */
@@ -33,7 +33,7 @@ public class LogPipelineSpec {
 
   /** What deleting the LogPipeline does to the topic and the index template. */
   @Default("Delete")
-  @JsonPropertyDescription("On deletion of the LogPipeline: Delete removes the Kafka topic and the index template; Retain keeps both. Indexed documents are never deleted.")
+  @JsonPropertyDescription("On deletion of the LogPipeline: Delete drains the Logstash queue volumes, then removes them, the Kafka topic and the index templates; Retain keeps all of these. Indexed documents are never deleted.")
   private DeletionPolicy deletionPolicy = DeletionPolicy.Delete;
 
   /** Stops reconciling; what exists stays as it is. */

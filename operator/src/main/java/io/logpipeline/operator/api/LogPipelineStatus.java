@@ -88,10 +88,23 @@ public class LogPipelineStatus {
       @JsonPropertyDescription("Kafka topic name.") String topic,
       @JsonPropertyDescription("Partitions of the topic.") int partitions) {}
 
-  /** Logstash pods: desired and ready. */
+  /** Logstash pods: desired and ready; queue volumes of removed replicas still being drained. */
   public record IndexerStatus(
       @JsonPropertyDescription("Desired Logstash pods.") int replicas,
-      @JsonPropertyDescription("Ready Logstash pods.") int ready) {}
+      @JsonPropertyDescription("Ready Logstash pods.") int ready,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY)
+      @JsonPropertyDescription("Queue volumes (claims) of removed replicas that are drained before they are deleted.")
+      List<String> draining) {
+
+    public IndexerStatus {
+      // Absent and empty are one thing: the field is left out when empty.
+      draining = draining == null ? List.of() : List.copyOf(draining);
+    }
+
+    public IndexerStatus(int replicas, int ready) {
+      this(replicas, ready, List.of());
+    }
+  }
 
   /** The index template as provisioned. */
   public record IndexTemplateStatus(

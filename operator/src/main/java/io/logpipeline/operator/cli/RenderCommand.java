@@ -136,6 +136,10 @@ public final class RenderCommand implements Callable<Integer> {
             documents.write(policyDocument(render));
           }
           documents.write(templateDocument(render));
+          if (render.deadLetterTemplate() != null) {
+            documents.write(searchDocument(render, "PUT _index_template/" + render.pipeline().deadLetterTemplateName(),
+                render.deadLetterTemplate()));
+          }
         } catch (InvalidSpecException e) {
           exit = 1;
           e.problems().forEach(problem ->

@@ -103,14 +103,65 @@ public final class IndexTemplateModel {
     if (t.isDataStream()) {
       body.putObject("data_stream");
     }
+    return withMeta(body, p, attachLifecycle ? indexNames.policyName() : null);
+  }
+
+  /**
+   * The owner, the policy kept for the template (or none) and the hash of the rest of the body,
+   * by which the stored template is compared.
+   */
+  private static ObjectNode withMeta(ObjectNode body, Pipeline p, String policy) {
     ObjectNode meta = body.putObject("_meta");
     meta.put("managed_by", Pipeline.MANAGED_BY);
     meta.put("logpipeline", p.namespace() + "/" + p.name());
-    if (attachLifecycle) {
-      meta.put(LIFECYCLE_POLICY_KEY, indexNames.policyName());
+    if (policy != null) {
+      meta.put(LIFECYCLE_POLICY_KEY, policy);
     }
     meta.put(HASH_KEY, hash(body));
     return body;
+  }
+
+  /**
+   * The dead-letter index's template: mappings that no document the dead-letter pipeline writes
+   * can break. Nothing is mapped dynamically, the original event is a string that is stored but
+   * never indexed (no type to conflict with, no term length limit), and the rest are the
+   * rejection time, reason and pipeline. Same priority as the main template, so it wins over
+   * Elasticsearch's built-in logs-*-* as that one does.
+   */
+  public static ObjectNode deadLetterBody(Pipeline p) {
+    TemplateSpec t = Objects.requireNonNullElseGet(
+        p.spec().getElasticsearch().getTemplate(), TemplateSpec::new);
+    String index = p.deadLetterIndex();
+    ObjectNode body = F.objectNode();
+    IndexNames names = new IndexNames(index, p.dataStream());
+    names.patterns().forEach(body.putArray("index_patterns")::add);
+    body.put("priority", t.getPriority());
+    ObjectNode template = body.putObject("template");
+    ObjectNode settings = template.putObject("settings");
+    settings.put("number_of_shards", 1);
+    settings.put("number_of_replicas", t.getReplicas());
+    ObjectNode mappings = template.putObject("mappings");
+    mappings.put("dynamic", "false");
+    ObjectNode properties = mappings.putObject("properties");
+    properties.putObject("@timestamp").put("type", "date");
+    ObjectNode original = field(properties, IndexerModel.DeadLetterFields.ORIGINAL);
+    original.put("type", "keyword").put("index", false).put("doc_values", false);
+    field(properties, IndexerModel.DeadLetterFields.REASON).put("type", "text");
+    field(properties, IndexerModel.DeadLetterFields.PIPELINE).put("type", "keyword");
+    if (p.dataStream()) {
+      body.putObject("data_stream");
+    }
+    return withMeta(body, p, null);
+  }
+
+  /** The mapping of a dotted field (event.original) as nested object properties. */
+  private static ObjectNode field(ObjectNode properties, String dotted) {
+    String[] parts = dotted.split("\\.");
+    ObjectNode at = properties;
+    for (int i = 0; i < parts.length - 1; i++) {
+      at = at.with(parts[i]).with("properties");
+    }
+    return at.putObject(parts[parts.length - 1]);
   }
 
   /**

@@ -14,13 +14,28 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.logpipeline.operator.api.DeadLettersSpec;
+import io.logpipeline.operator.api.PersistentQueueSpec;
 import io.logpipeline.operator.api.CredentialsSecretRef;
 import io.logpipeline.operator.api.Flavor;
 import io.logpipeline.operator.api.IndexerSpec;
 import io.logpipeline.operator.api.TlsSpec;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,10 +56,42 @@ public final class IndexerModel {
   public static final String SETTINGS_KEY = "logstash.yml";
   public static final String PIPELINES_KEY = "pipelines.yml";
   public static final String PIPELINE_KEY = "pipeline.conf";
+  public static final String DEAD_LETTER_PIPELINE_KEY = "deadletter.conf";
   public static final int MONITORING_PORT = 9600;
+  /** The main pipeline's id; its queue and dead letter queue live in directories of that name. */
+  public static final String MAIN_PIPELINE_ID = "logpipeline";
+  public static final String DEAD_LETTER_PIPELINE_ID = "deadletter";
+  /** Name of the volume claim template: each replica's claim is {@code queue-<statefulset>-<ordinal>}. */
+  public static final String QUEUE_VOLUME = "queue";
+  /**
+   * On a queue volume's claim: the LogPipeline it belongs to (in the claim's namespace). The
+   * StatefulSet controller copies it from the claim template, so the operator finds the claims of
+   * scaled-down replicas, which nothing owns.
+   */
+  public static final String PIPELINE_ANNOTATION = "logpipeline.io/pipeline";
+  /**
+   * How long a stopping replica may take: with {@code queue.drain} Logstash first works off its
+   * queue. What a full queue cannot finish in time stays on the volume, for the replica's next pod
+   * or, after a scale-down, for the drain Job; nothing is lost when the kubelet kills it then.
+   */
+  public static final long TERMINATION_GRACE_SECONDS = 300;
+  /**
+   * Events written to the persistent queue between two checkpoints (fsync of the head page).
+   * Logstash's default: 1 would fsync every event, about ten times slower (elastic/logstash#7350).
+   */
+  public static final int CHECKPOINT_WRITES = 1024;
+  /**
+   * Kafka session timeout with static membership: long enough for a Logstash pod to restart (a
+   * JVM with plugins takes a minute or more), short enough that the partitions of a replica gone
+   * for good move on within minutes; brokers accept up to 30 minutes by default.
+   */
+  public static final int SESSION_TIMEOUT_MS = 180_000;
   static final String PRODUCT = "logstash";
   static final String HOME = "/usr/share/logstash";
-  static final String PIPELINE_PATH = HOME + "/pipeline/logstash.conf";
+  /** Where the ConfigMap is mounted whole: the pipelines read their files from here. */
+  static final String CONFIG_DIR = HOME + "/logpipeline";
+  static final String PIPELINE_PATH = CONFIG_DIR + "/" + PIPELINE_KEY;
+  static final String DATA_DIR = HOME + "/data";
   static final String CA_DIR = HOME + "/certs";
   static final String CA_FILE = CA_DIR + "/ca.crt";
   static final String USERNAME_ENV = "SEARCH_USERNAME";
@@ -67,36 +114,198 @@ public final class IndexerModel {
     return Math.max(1, partitions / replicas);
   }
 
+  static PersistentQueueSpec persistentQueue(Pipeline p) {
+    return Objects.requireNonNullElseGet(indexer(p).getPersistentQueue(), PersistentQueueSpec::new);
+  }
+
+  static DeadLettersSpec deadLetters(Pipeline p) {
+    return Objects.requireNonNullElseGet(indexer(p).getDeadLetters(), DeadLettersSpec::new);
+  }
+
+  /** spec.indexer.replicas, defaulted: the replicas that keep their queue volumes. */
+  public static int replicas(Pipeline p) {
+    return indexer(p).getReplicas();
+  }
+
+  /** Whether each replica keeps its queue on a volume of its own. */
+  public static boolean persistent(Pipeline p) {
+    return persistentQueue(p).isEnabled();
+  }
+
+  /** Whether rejected documents are indexed into the dead-letter index by a second pipeline. */
+  public static boolean indexesDeadLetters(Pipeline p) {
+    return deadLetters(p).isEnabled();
+  }
+
+  /**
+   * How one queue volume is shared, in MiB: Logstash checks at start that the queues' max_bytes
+   * fit in the free space, and writes nothing beyond them. A tenth stays free for the file
+   * system (ext4 reserves 5% for root, and Logstash runs as a user), a tenth (at most 1 GiB) is
+   * the dead letter queue, a small part the dead-letter pipeline's own queue, the rest the queue.
+   *
+   * @param volumeMib the volume's size
+   * @param queueMib queue.max_bytes of the main pipeline
+   * @param deadLetterQueueMib dead_letter_queue.max_bytes of the main pipeline
+   * @param deadLetterPipelineQueueMib queue.max_bytes of the dead-letter pipeline
+   */
+  public record QueueSizing(long volumeMib, long queueMib, long deadLetterQueueMib,
+      long deadLetterPipelineQueueMib) {
+
+    /** Smallest volume: every queue gets at least two pages of Logstash's 64mb. */
+    public static final long MIN_VOLUME_MIB = 1024;
+    /** Logstash's queue.page_capacity; a queue's max_bytes must hold one page. */
+    public static final long PAGE_MIB = 64;
+
+    public static QueueSizing of(long volumeMib) {
+      long headroom = (volumeMib + 9) / 10;
+      long deadLetters = Math.min(1024, Math.max(PAGE_MIB, volumeMib / 10));
+      long deadLetterPipeline = Math.min(512, Math.max(2 * PAGE_MIB, volumeMib / 32));
+      return new QueueSizing(volumeMib, volumeMib - headroom - deadLetters - deadLetterPipeline,
+          deadLetters, deadLetterPipeline);
+    }
+  }
+
+  /** The volume size in MiB, rounded down; validated by {@link SpecRules}. */
+  static long volumeMib(Pipeline p) {
+    String size = Objects.requireNonNullElse(persistentQueue(p).getSize(), PersistentQueueSpec.DEFAULT_SIZE);
+    return Quantity.getAmountInBytes(new Quantity(size)).divide(BigDecimal.valueOf(1 << 20), 0, RoundingMode.DOWN)
+        .longValueExact();
+  }
+
+  public static QueueSizing sizing(Pipeline p) {
+    return QueueSizing.of(volumeMib(p));
+  }
+
+  /**
+   * pipeline.workers: the spec's, else the CPU request (or limit) rounded up, at least 1.
+   * Logstash's own default is the host's core count, which on a large node means as many
+   * concurrent batches, and bulk requests, as the node has cores, in the pod's heap.
+   */
+  public static int pipelineWorkers(Pipeline p) {
+    if (indexer(p).getPipelineWorkers() > 0) {
+      return indexer(p).getPipelineWorkers();
+    }
+    ResourceRequirements resources = resources(p);
+    Quantity cpu = resources.getRequests() == null ? null : resources.getRequests().get("cpu");
+    if (cpu == null && resources.getLimits() != null) {
+      cpu = resources.getLimits().get("cpu");
+    }
+    if (cpu == null) {
+      return 1;
+    }
+    BigDecimal cores = cpu.getNumericalAmount().setScale(0, RoundingMode.CEILING);
+    return Math.max(1, Math.min(256, cores.intValue()));
+  }
+
   public static String settings(Pipeline p) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("api.http.host", "0.0.0.0");
     settings.put("api.http.port", MONITORING_PORT);
     settings.put("config.reload.automatic", false);
-    // Events Elasticsearch rejects as unmappable go here instead of being dropped.
-    settings.put("dead_letter_queue.enable", true);
-    settings.put("path.data", HOME + "/data");
+    // The queues, the dead letter queue and their readers' positions: the replica's volume.
+    settings.put("path.data", DATA_DIR);
     return ConfigFiles.yaml(settings);
   }
 
+  /** pipelines.yml of the StatefulSet's pods: the main pipeline and, with dead letters, their reader. */
   public static String pipelines(Pipeline p) {
-    Map<String, Object> pipeline = new LinkedHashMap<>();
-    pipeline.put("pipeline.id", "logpipeline");
-    pipeline.put("path.config", PIPELINE_PATH);
-    if (indexer(p).getPipelineWorkers() > 0) {
-      pipeline.put("pipeline.workers", indexer(p).getPipelineWorkers());
+    List<Map<String, Object>> pipelines = new ArrayList<>();
+    pipelines.add(mainPipeline(p, PIPELINE_PATH));
+    if (indexesDeadLetters(p)) {
+      pipelines.add(deadLetterPipeline(p));
     }
+    return ConfigFiles.yaml(pipelines);
+  }
+
+  /** The main pipeline's entry in pipelines.yml, reading its configuration from {@code path}. */
+  static Map<String, Object> mainPipeline(Pipeline p, String path) {
+    Map<String, Object> pipeline = new LinkedHashMap<>();
+    pipeline.put("pipeline.id", MAIN_PIPELINE_ID);
+    pipeline.put("path.config", path);
+    pipeline.put("pipeline.workers", pipelineWorkers(p));
     pipeline.put("pipeline.batch.size", indexer(p).getBatchSize());
-    pipeline.put("dead_letter_queue.enable", true);
-    return ConfigFiles.yaml(List.of(pipeline));
+    if (persistent(p)) {
+      QueueSizing sizing = sizing(p);
+      // The kafka input commits offsets of events once they are in this queue: on the volume,
+      // they outlive the pod, and a restarted pod or the drain Job takes them from there.
+      pipeline.put("queue.type", "persisted");
+      pipeline.put("queue.max_bytes", sizing.queueMib() + "mb");
+      pipeline.put("queue.checkpoint.writes", CHECKPOINT_WRITES);
+      pipeline.put("queue.drain", true);
+    } else {
+      pipeline.put("queue.type", "memory");
+    }
+    pipeline.put("dead_letter_queue.enable", indexesDeadLetters(p));
+    if (indexesDeadLetters(p)) {
+      pipeline.put("dead_letter_queue.max_bytes",
+          (persistent(p) ? sizing(p).deadLetterQueueMib() : 1024) + "mb");
+      // Unread dead letters expire no sooner than the events waiting in the topic.
+      pipeline.put("dead_letter_queue.retain.age", retainAge(p.retentionMs()));
+      pipeline.put("dead_letter_queue.storage_policy", "drop_newer");
+    }
+    return pipeline;
+  }
+
+  /** The dead-letter pipeline's entry in pipelines.yml. */
+  static Map<String, Object> deadLetterPipeline(Pipeline p) {
+    Map<String, Object> pipeline = new LinkedHashMap<>();
+    pipeline.put("pipeline.id", DEAD_LETTER_PIPELINE_ID);
+    pipeline.put("path.config", CONFIG_DIR + "/" + DEAD_LETTER_PIPELINE_KEY);
+    pipeline.put("pipeline.workers", 1);
+    pipeline.put("pipeline.batch.size", indexer(p).getBatchSize());
+    if (persistent(p)) {
+      // The reader deletes the segments it has read (clean_consumed): what it handed on must
+      // be on disk by then.
+      pipeline.put("queue.type", "persisted");
+      pipeline.put("queue.max_bytes", sizing(p).deadLetterPipelineQueueMib() + "mb");
+      pipeline.put("queue.checkpoint.writes", CHECKPOINT_WRITES);
+      pipeline.put("queue.drain", true);
+    } else {
+      pipeline.put("queue.type", "memory");
+    }
+    // A dead letter that the dead-letter index rejects too must not come back to this reader.
+    pipeline.put("dead_letter_queue.enable", false);
+    return pipeline;
+  }
+
+  /** dead_letter_queue.retain.age (units d, h, m, s) of at least {@code ms}. */
+  static String retainAge(long ms) {
+    long seconds = Math.max(1, (ms + 999) / 1000);
+    if (seconds % 86_400 == 0) {
+      return seconds / 86_400 + "d";
+    }
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    if (seconds % 60 == 0) {
+      return seconds / 60 + "m";
+    }
+    return seconds + "s";
   }
 
   /** The pipeline file: kafka input, the user's filter, the search output. */
   public static String pipelineConfig(Pipeline p) {
+    return mainPipelineConfig(p, conf -> kafkaInput(conf, p));
+  }
+
+  /**
+   * The drain Job's main pipeline: the same filter and output as {@link #pipelineConfig}, and an
+   * input that ends at once (stdin, closed in a Job's container), so Logstash works off the queue
+   * it finds on the volume ({@code queue.drain}) and exits.
+   */
+  public static String drainPipelineConfig(Pipeline p) {
+    return mainPipelineConfig(p, conf -> {
+      conf.append("  stdin {\n");
+      setting(conf, 4, "id", q("drain"));
+      conf.append("  }\n");
+    });
+  }
+
+  private static String mainPipelineConfig(Pipeline p, java.util.function.Consumer<StringBuilder> input) {
     StringBuilder conf = new StringBuilder();
-    conf.append("# Generated by logpipeline-operator for LogPipeline ")
-        .append(p.namespace()).append('/').append(p.name()).append(". Do not edit.\n");
+    header(conf, p);
     conf.append("input {\n");
-    kafkaInput(conf, p);
+    input.accept(conf);
     conf.append("}\n\n");
     conf.append("filter {\n");
     documentId(conf);
@@ -107,9 +316,122 @@ public final class IndexerModel {
     }
     conf.append("}\n\n");
     conf.append("output {\n");
-    searchOutput(conf, p);
+    searchOutput(conf, p, SearchTarget.main(p));
     conf.append("}\n");
     return conf.toString();
+  }
+
+  private static void header(StringBuilder conf, Pipeline p) {
+    conf.append("# Generated by logpipeline-operator for LogPipeline ")
+        .append(p.namespace()).append('/').append(p.name()).append(". Do not edit.\n");
+  }
+
+  /** Field names of a document in the dead-letter index (ECS names where ECS has one). */
+  public static final class DeadLetterFields {
+    /** When the search cluster rejected the event (the dead letter queue's entry time). */
+    public static final String TIMESTAMP = "@timestamp";
+    /** The event as JSON, stored but never indexed: no value in it can be rejected. */
+    public static final String ORIGINAL = "event.original";
+    /** The search cluster's reason for the rejection. */
+    public static final String REASON = "error.message";
+    /** The LogPipeline, as namespace/name. */
+    public static final String PIPELINE = "logpipeline";
+
+    private DeadLetterFields() {}
+
+    /**
+     * The document the dead-letter pipeline's ruby filter makes of a dead letter, as JSON: the
+     * real-server tests index it against the dead-letter template.
+     *
+     * @param originalJson the event as Logstash serialises it (without @metadata)
+     * @param reason the search cluster's reason for rejecting it
+     * @param rejectedAt the dead letter queue's entry time, ISO-8601
+     */
+    public static com.fasterxml.jackson.databind.node.ObjectNode document(Pipeline p, String originalJson,
+        String reason, String rejectedAt) {
+      var doc = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+      doc.put(TIMESTAMP, rejectedAt);
+      put(doc, ORIGINAL, originalJson);
+      put(doc, REASON, reason);
+      put(doc, PIPELINE, p.namespace() + "/" + p.name());
+      return doc;
+    }
+
+    private static void put(com.fasterxml.jackson.databind.node.ObjectNode doc, String dotted, String value) {
+      String[] parts = dotted.split("\\.");
+      var at = doc;
+      for (int i = 0; i < parts.length - 1; i++) {
+        at = at.with(parts[i]);
+      }
+      at.put(parts[parts.length - 1], value);
+    }
+  }
+
+  /**
+   * The dead-letter pipeline: reads what the main pipeline's output dead-lettered, turns each
+   * entry into a document of {@link DeadLetterFields} and writes it to the dead-letter index with
+   * the main document's id, so an entry read twice (after a crash) is one document.
+   */
+  public static String deadLetterPipelineConfig(Pipeline p) {
+    StringBuilder conf = new StringBuilder();
+    header(conf, p);
+    conf.append("input {\n");
+    conf.append("  dead_letter_queue {\n");
+    setting(conf, 4, "id", q("deadletters"));
+    setting(conf, 4, "path", q(DATA_DIR + "/dead_letter_queue"));
+    setting(conf, 4, "pipeline_id", q(MAIN_PIPELINE_ID));
+    // Its position is kept on the volume, and the segments it has read are deleted, so the dead
+    // letter queue holds only what is not yet indexed.
+    setting(conf, 4, "commit_offsets", "true");
+    setting(conf, 4, "clean_consumed", "true");
+    conf.append("  }\n");
+    conf.append("}\n\n");
+    conf.append("filter {\n");
+    conf.append("  ruby {\n");
+    setting(conf, 4, "id", q("deadletter-document"));
+    // event.to_json leaves out @metadata, which keeps the document id for the output.
+    setting(conf, 4, "code", "'\n"
+        + "      entry = event.get(\"[@metadata][dead_letter_queue]\") || {}\n"
+        + "      original = event.to_json\n"
+        + "      event.to_hash.each_key { |field| event.remove(field) unless field == \"@timestamp\" }\n"
+        + "      rejected = entry[\"entry_time\"]\n"
+        + "      event.set(\"@timestamp\", rejected) if rejected.is_a?(LogStash::Timestamp)\n"
+        + "      event.set(\"" + fieldReference(DeadLetterFields.ORIGINAL) + "\", original)\n"
+        + "      event.set(\"" + fieldReference(DeadLetterFields.REASON) + "\", entry[\"reason\"].to_s)\n"
+        + "      event.set(\"" + fieldReference(DeadLetterFields.PIPELINE) + "\", \""
+        + p.namespace() + "/" + p.name() + "\")\n"
+        + "    '");
+    conf.append("  }\n");
+    conf.append("}\n\n");
+    conf.append("output {\n");
+    searchOutput(conf, p, SearchTarget.deadLetters(p));
+    conf.append("}\n");
+    return conf.toString();
+  }
+
+  /** A Logstash field reference for a dotted field name: event.original is [event][original]. */
+  static String fieldReference(String dotted) {
+    StringBuilder ref = new StringBuilder();
+    for (String part : dotted.split("\\.")) {
+      ref.append('[').append(part).append(']');
+    }
+    return ref.toString();
+  }
+
+  /**
+   * Where a search output writes: the plugin id and the index names. The main pipeline writes
+   * the pipeline's index, the dead-letter pipeline its own (daily indices or a data stream, as
+   * the main one).
+   */
+  public record SearchTarget(String id, IndexNames names) {
+
+    public static SearchTarget main(Pipeline p) {
+      return new SearchTarget("search", p.indexNames());
+    }
+
+    public static SearchTarget deadLetters(Pipeline p) {
+      return new SearchTarget("deadletter-search", p.deadLetterIndexNames());
+    }
   }
 
   /** The kafka input plugin block that reads the pipeline's topic with its consumer group. */
@@ -120,6 +442,10 @@ public final class IndexerModel {
     setting(conf, 4, "topics", "[" + q(p.topicName()) + "]");
     setting(conf, 4, "group_id", q(p.consumerGroup()));
     setting(conf, 4, "client_id", q("${HOSTNAME}"));
+    // Static membership (KIP-345): a replica keeps its pod name across restarts, so a restart
+    // within the session timeout takes its partitions back without rebalancing the group.
+    setting(conf, 4, "group_instance_id", q("${HOSTNAME}"));
+    setting(conf, 4, "session_timeout_ms", String.valueOf(SESSION_TIMEOUT_MS));
     setting(conf, 4, "consumer_threads", String.valueOf(consumerThreads(p)));
     // A new group starts at the oldest buffered event, not the newest: nothing is skipped.
     setting(conf, 4, "auto_offset_reset", q("earliest"));
@@ -151,14 +477,14 @@ public final class IndexerModel {
   }
 
   /** The elasticsearch or opensearch output plugin block: hosts, index, credentials, TLS. */
-  static void searchOutput(StringBuilder conf, Pipeline p) {
-    boolean dataStream = p.dataStream();
+  static void searchOutput(StringBuilder conf, Pipeline p, SearchTarget target) {
+    boolean dataStream = target.names().dataStream();
     boolean opensearch = p.flavor() == Flavor.OPENSEARCH;
     conf.append("  ").append(opensearch ? "opensearch" : "elasticsearch").append(" {\n");
-    setting(conf, 4, "id", q("search"));
+    setting(conf, 4, "id", q(target.id()));
     setting(conf, 4, "hosts", p.hosts().stream().map(h -> q(h.toString()))
         .collect(Collectors.joining(", ", "[", "]")));
-    setting(conf, 4, "index", q(p.indexNames().writeTarget()));
+    setting(conf, 4, "index", q(target.names().writeTarget()));
     setting(conf, 4, "document_id", q("%{[@metadata][doc_id]}"));
     if (dataStream) {
       setting(conf, 4, "action", q("create"));
@@ -215,10 +541,26 @@ public final class IndexerModel {
     data.put(SETTINGS_KEY, settings(p));
     data.put(PIPELINES_KEY, pipelines(p));
     data.put(PIPELINE_KEY, pipelineConfig(p));
+    if (indexesDeadLetters(p)) {
+      data.put(DEAD_LETTER_PIPELINE_KEY, deadLetterPipelineConfig(p));
+    }
+    if (persistent(p)) {
+      data.putAll(QueueDrain.files(p));
+    }
     return new ConfigMapBuilder()
         .withMetadata(p.metadata(p.indexerName(), Pipeline.COMPONENT_INDEXER, PRODUCT))
         .withData(data)
         .build();
+  }
+
+  /**
+   * Hash of what the StatefulSet's pods read: the drain Job's files are left out, so a change
+   * to them rolls no replica.
+   */
+  static String podConfigHash(ConfigMap config) {
+    Map<String, String> read = new LinkedHashMap<>(config.getData());
+    read.keySet().removeAll(QueueDrain.FILE_KEYS);
+    return ConfigFiles.hash(read);
   }
 
   public static ResourceRequirements defaultResources() {
@@ -227,6 +569,10 @@ public final class IndexerModel {
         .addToRequests("memory", new Quantity("2Gi"))
         .addToLimits("memory", new Quantity("2Gi"))
         .build();
+  }
+
+  static ResourceRequirements resources(Pipeline p) {
+    return Objects.requireNonNullElseGet(indexer(p).getResources(), IndexerModel::defaultResources);
   }
 
   /** -Xms = -Xmx = half the memory limit (or request): the rest is for direct memory and OS. */
@@ -240,23 +586,18 @@ public final class IndexerModel {
     return "-Xms" + mib + "m -Xmx" + mib + "m";
   }
 
-  public static Deployment deployment(Pipeline p) {
-    return deployment(p, configMap(p));
-  }
-
-  /** The Deployment whose pods read {@code config}, the pipeline's {@link #configMap(Pipeline)}. */
-  public static Deployment deployment(Pipeline p, ConfigMap config) {
-    IndexerSpec indexer = indexer(p);
-    ResourceRequirements resources =
-        Objects.requireNonNullElseGet(indexer.getResources(), IndexerModel::defaultResources);
-    String image = ShipperModel.blankToNull(indexer.getImage());
+  static String image(Pipeline p) {
+    String image = ShipperModel.blankToNull(indexer(p).getImage());
     if (image == null) {
       image = p.flavor() == Flavor.OPENSEARCH ? DEFAULT_OPENSEARCH_IMAGE : DEFAULT_IMAGE;
     }
-    String configHash = ConfigFiles.hash(config.getData());
+    return image;
+  }
 
+  /** The container's environment: heap, and the search credentials from their Secret. */
+  static List<EnvVar> env(Pipeline p) {
     List<EnvVar> env = new ArrayList<>();
-    env.add(new EnvVarBuilder().withName("LS_JAVA_OPTS").withValue(heapOptions(resources)).build());
+    env.add(new EnvVarBuilder().withName("LS_JAVA_OPTS").withValue(heapOptions(resources(p))).build());
     CredentialsSecretRef creds = p.spec().getElasticsearch().getCredentialsSecret();
     if (creds != null && usesApiKey(creds)) {
       env.add(secretEnv(API_KEY_ENV, creds.getName(), creds.getApiKeyKey()));
@@ -264,69 +605,175 @@ public final class IndexerModel {
       env.add(secretEnv(USERNAME_ENV, creds.getName(), creds.getUsernameKey()));
       env.add(secretEnv(PASSWORD_ENV, creds.getName(), creds.getPasswordKey()));
     }
+    return env;
+  }
+
+  /**
+   * The container's mounts: settings and pipelines.yml into Logstash's settings directory, the
+   * whole ConfigMap (pipeline files, drain files) beside it, the data volume, the search CA.
+   */
+  static List<VolumeMount> mounts(Pipeline p, String pipelinesKey) {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(subPathMount(HOME + "/config/" + SETTINGS_KEY, SETTINGS_KEY));
-    mounts.add(subPathMount(HOME + "/config/" + PIPELINES_KEY, PIPELINES_KEY));
-    mounts.add(subPathMount(PIPELINE_PATH, PIPELINE_KEY));
-    mounts.add(new VolumeMountBuilder().withName("data").withMountPath(HOME + "/data").build());
+    mounts.add(subPathMount(HOME + "/config/" + PIPELINES_KEY, pipelinesKey));
+    mounts.add(new VolumeMountBuilder().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).build());
+    mounts.add(new VolumeMountBuilder().withName(dataVolume(p)).withMountPath(DATA_DIR).build());
+    if (caSecret(p) != null) {
+      mounts.add(new VolumeMountBuilder().withName("ca").withMountPath(CA_DIR).withReadOnly(true).build());
+    }
+    return mounts;
+  }
+
+  /** The volume mounted at path.data: the replica's claim, or an emptyDir without a persistent queue. */
+  static String dataVolume(Pipeline p) {
+    return persistent(p) ? QUEUE_VOLUME : "data";
+  }
+
+  /** The pod's volumes, apart from the queue claim (a StatefulSet's template, or the drained claim). */
+  static List<Volume> volumes(Pipeline p) {
     List<Volume> volumes = new ArrayList<>();
     volumes.add(new VolumeBuilder().withName("config").withNewConfigMap()
         .withName(p.indexerName()).endConfigMap().build());
-    // The data path holds the dead letter queue; it lives as long as the pod.
-    volumes.add(new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build());
-    TlsSpec tls = p.spec().getElasticsearch().getTls();
-    if (tls != null && tls.getCaSecret() != null) {
-      mounts.add(new VolumeMountBuilder().withName("ca").withMountPath(CA_DIR).withReadOnly(true).build());
+    if (!persistent(p)) {
+      // Without a persistent queue, path.data (the dead letter queue) lives as long as the pod.
+      volumes.add(new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build());
+    }
+    var ca = caSecret(p);
+    if (ca != null) {
       volumes.add(new VolumeBuilder().withName("ca").withNewSecret()
-          .withSecretName(tls.getCaSecret().getName())
-          .addNewItem().withKey(tls.getCaSecret().getKey()).withPath("ca.crt").endItem()
+          .withSecretName(ca.getName())
+          .addNewItem().withKey(ca.getKey()).withPath("ca.crt").endItem()
           .endSecret().build());
     }
+    return volumes;
+  }
 
-    Deployment deployment = new DeploymentBuilder()
+  private static io.logpipeline.operator.api.SecretKeySpec caSecret(Pipeline p) {
+    TlsSpec tls = p.spec().getElasticsearch().getTls();
+    return tls == null ? null : tls.getCaSecret();
+  }
+
+  /** The Logstash container: image, environment, resources, security, mounts; no probes. */
+  static ContainerBuilder container(Pipeline p, String pipelinesKey) {
+    return new ContainerBuilder()
+        .withName(PRODUCT)
+        .withImage(image(p))
+        .withEnv(env(p))
+        .withResources(resources(p))
+        .withNewSecurityContext()
+          .withAllowPrivilegeEscalation(false)
+          .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .endSecurityContext()
+        .withVolumeMounts(mounts(p, pipelinesKey));
+  }
+
+  /** What every Logstash pod of the pipeline runs as; the volume owner is the same user. */
+  static PodSpecBuilder podSpec(Pipeline p, Container container) {
+    return new PodSpecBuilder()
+        .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1000L)
+            .withFsGroup(1000L).endSecurityContext()
+        .withContainers(container)
+        .withVolumes(volumes(p));
+  }
+
+  public static StatefulSet statefulSet(Pipeline p) {
+    return statefulSet(p, configMap(p));
+  }
+
+  /**
+   * The StatefulSet whose pods read {@code config}, the pipeline's {@link #configMap(Pipeline)}:
+   * one replica per pod name, each with its queue volume, spread over zones and nodes.
+   */
+  public static StatefulSet statefulSet(Pipeline p, ConfigMap config) {
+    Container container = container(p, PIPELINES_KEY)
+        .addNewPort().withName("monitoring").withContainerPort(MONITORING_PORT)
+            .withProtocol("TCP").endPort()
+        // A JVM with plugins takes a minute or more to start; liveness waits for it.
+        .withNewStartupProbe().withNewHttpGet().withPath("/")
+            .withPort(new IntOrString("monitoring")).endHttpGet()
+            .withPeriodSeconds(10).withFailureThreshold(30).endStartupProbe()
+        .withNewReadinessProbe().withNewHttpGet().withPath("/")
+            .withPort(new IntOrString("monitoring")).endHttpGet()
+            .withPeriodSeconds(10).withFailureThreshold(3).endReadinessProbe()
+        .withNewLivenessProbe().withNewHttpGet().withPath("/")
+            .withPort(new IntOrString("monitoring")).endHttpGet()
+            .withPeriodSeconds(20).withFailureThreshold(6).endLivenessProbe()
+        .build();
+    PodSpec pod = podSpec(p, container)
+        .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
+        .withTopologySpreadConstraints(spread(p, "topology.kubernetes.io/zone"),
+            spread(p, "kubernetes.io/hostname"))
+        .build();
+    List<PersistentVolumeClaim> claims = persistent(p) ? List.of(claimTemplate(p)) : List.of();
+    StatefulSet statefulSet = new StatefulSetBuilder()
         .withMetadata(p.metadata(p.indexerName(), Pipeline.COMPONENT_INDEXER, PRODUCT))
         .withNewSpec()
-          .withReplicas(indexer.getReplicas())
+          .withReplicas(indexer(p).getReplicas())
+          .withServiceName(p.indexerName())
+          // Replicas are alike: start and stop them together, not one after the other.
+          .withPodManagementPolicy("Parallel")
           .withNewSelector().withMatchLabels(p.selectorLabels(PRODUCT)).endSelector()
           .withNewTemplate()
             .withNewMetadata()
               .withLabels(p.labels(Pipeline.COMPONENT_INDEXER, PRODUCT))
-              .addToAnnotations(Pipeline.CONFIG_HASH_ANNOTATION, configHash)
+              .addToAnnotations(Pipeline.CONFIG_HASH_ANNOTATION, podConfigHash(config))
             .endMetadata()
-            .withNewSpec()
-              .withTerminationGracePeriodSeconds(60L)
-              .withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(1000L)
-                  .withFsGroup(1000L).endSecurityContext()
-              .addNewContainer()
-                .withName(PRODUCT)
-                .withImage(image)
-                .withEnv(env)
-                .withResources(resources)
-                .addNewPort().withName("monitoring").withContainerPort(MONITORING_PORT)
-                    .withProtocol("TCP").endPort()
-                .withNewSecurityContext()
-                  .withAllowPrivilegeEscalation(false)
-                  .withNewCapabilities().withDrop("ALL").endCapabilities()
-                .endSecurityContext()
-                // A JVM with plugins takes a minute or more to start; liveness waits for it.
-                .withNewStartupProbe().withNewHttpGet().withPath("/")
-                    .withPort(new IntOrString("monitoring")).endHttpGet()
-                    .withPeriodSeconds(10).withFailureThreshold(30).endStartupProbe()
-                .withNewReadinessProbe().withNewHttpGet().withPath("/")
-                    .withPort(new IntOrString("monitoring")).endHttpGet()
-                    .withPeriodSeconds(10).withFailureThreshold(3).endReadinessProbe()
-                .withNewLivenessProbe().withNewHttpGet().withPath("/")
-                    .withPort(new IntOrString("monitoring")).endHttpGet()
-                    .withPeriodSeconds(20).withFailureThreshold(6).endLivenessProbe()
-                .withVolumeMounts(mounts)
-              .endContainer()
-              .withVolumes(volumes)
-            .endSpec()
+            .withSpec(pod)
           .endTemplate()
+          // The claims outlive their replica (the default retention policy, Retain): the operator
+          // drains a scaled-down replica's volume before it deletes it. Not written out: API
+          // servers before 1.27 drop the field, and the operator would see drift forever.
+          .withVolumeClaimTemplates(claims)
         .endSpec()
         .build();
-    KafkaSecurity.indexerPod(p, deployment.getSpec().getTemplate(), PRODUCT);
-    return deployment;
+    KafkaSecurity.indexerPod(p, statefulSet.getSpec().getTemplate(), PRODUCT);
+    return statefulSet;
+  }
+
+  /** The queue volume of each replica; claims are named {@code queue-<statefulset>-<ordinal>}. */
+  static PersistentVolumeClaim claimTemplate(Pipeline p) {
+    PersistentQueueSpec queue = persistentQueue(p);
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata()
+          .withName(QUEUE_VOLUME)
+          .withLabels(p.labels(Pipeline.COMPONENT_INDEXER, PRODUCT))
+          .addToAnnotations(PIPELINE_ANNOTATION, p.name())
+        .endMetadata()
+        .withNewSpec()
+          .withAccessModes("ReadWriteOnce")
+          .withStorageClassName(ShipperModel.blankToNull(queue.getStorageClassName()))
+          .withNewResources()
+            .addToRequests("storage", new Quantity(
+                Objects.requireNonNullElse(queue.getSize(), PersistentQueueSpec.DEFAULT_SIZE)))
+          .endResources()
+        .endSpec()
+        .build();
+  }
+
+  /** The claim of replica {@code ordinal}, as the StatefulSet controller names it. */
+  public static String claimName(Pipeline p, int ordinal) {
+    return QUEUE_VOLUME + "-" + p.indexerName() + "-" + ordinal;
+  }
+
+  /** Soft spread: replicas go to other zones and nodes where there is room, never wait for it. */
+  private static TopologySpreadConstraint spread(Pipeline p, String topologyKey) {
+    return new TopologySpreadConstraintBuilder()
+        .withMaxSkew(1)
+        .withTopologyKey(topologyKey)
+        .withWhenUnsatisfiable("ScheduleAnyway")
+        .withLabelSelector(new LabelSelectorBuilder().withMatchLabels(p.selectorLabels(PRODUCT)).build())
+        .build();
+  }
+
+  /** At most one replica down for voluntary disruptions (node drains, cluster upgrades). */
+  public static PodDisruptionBudget disruptionBudget(Pipeline p) {
+    return new PodDisruptionBudgetBuilder()
+        .withMetadata(p.metadata(p.indexerName(), Pipeline.COMPONENT_INDEXER, PRODUCT))
+        .withNewSpec()
+          .withMaxUnavailable(new IntOrString(1))
+          .withNewSelector().withMatchLabels(p.selectorLabels(PRODUCT)).endSelector()
+        .endSpec()
+        .build();
   }
 
   public static boolean usesApiKey(CredentialsSecretRef creds) {

@@ -103,7 +103,7 @@ public record Pipeline(
     return body.substring(0, Math.min(body.length(), Names.SUBDOMAIN_MAX - tail.length())) + tail;
   }
 
-  /** Name of the Logstash ConfigMap, Deployment and Service. */
+  /** Name of the Logstash ConfigMap, StatefulSet, Service and PodDisruptionBudget. */
   public String indexerName() {
     return Names.child(name(), "logstash", Names.WORKLOAD_NAME_MAX);
   }
@@ -127,6 +127,32 @@ public record Pipeline(
   /** The rollover and deletion the user asked for, or null: indices are kept forever. */
   public io.logpipeline.operator.api.LifecycleSpec lifecycle() {
     return spec().getElasticsearch().getLifecycle();
+  }
+
+  /**
+   * The index (or data stream) rejected documents go to: the spec's, else
+   * {@code <index>_deadletter} ({@link IndexNames#derived}): no LogPipeline name has a '_', so no
+   * default index of another pipeline (logs-<namespace>.<name>, say of a pipeline named
+   * "app-deadletter" beside "app") is this one, nor falls under its patterns.
+   */
+  public String deadLetterIndex() {
+    var deadLetters = spec().getIndexer() == null ? null : spec().getIndexer().getDeadLetters();
+    if (deadLetters != null && !blank(deadLetters.getIndex())) {
+      return deadLetters.getIndex();
+    }
+    String purpose = "deadletter";
+    String base = Names.shorten(index, INDEX_MAX - IndexNames.DAILY_SEPARATOR.length() - purpose.length());
+    return new IndexNames(base, dataStream()).derived(purpose);
+  }
+
+  /** The dead-letter index's names: daily indices or a data stream, as the main index. */
+  public IndexNames deadLetterIndexNames() {
+    return new IndexNames(deadLetterIndex(), dataStream());
+  }
+
+  /** Name of the dead-letter index template. */
+  public String deadLetterTemplateName() {
+    return deadLetterIndex();
   }
 
   /**
@@ -225,6 +251,7 @@ public record Pipeline(
     problems.addAll(SpecRules.sources(spec.getSources()));
     problems.addAll(SpecRules.shipper(spec.getShipper()));
     problems.addAll(SpecRules.indexer(spec.getIndexer()));
+    problems.addAll(SpecRules.deadLetters(spec, index));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }

@@ -6,12 +6,14 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.logpipeline.operator.api.ElasticsearchSpec;
 import io.logpipeline.operator.api.Flavor;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.logpipeline.operator.api.IndexerSpec;
 import io.logpipeline.operator.api.ShipperSpec;
 import io.logpipeline.operator.api.KafkaAuthenticationSpec;
 import io.logpipeline.operator.api.KafkaAuthenticationType;
 import io.logpipeline.operator.api.KafkaCredentialsRef;
 import io.logpipeline.operator.api.KafkaSpec;
+import io.logpipeline.operator.api.PersistentQueueSpec;
 import io.logpipeline.operator.api.SourcesSpec;
 import io.logpipeline.operator.api.TopicSpec;
 import io.logpipeline.operator.logstash.LogstashParser;
@@ -422,6 +424,7 @@ final class SpecRules {
     range(problems, "spec.indexer.pipelineWorkers", indexer.getPipelineWorkers(), 0, 256);
     range(problems, "spec.indexer.batchSize", indexer.getBatchSize(), 1, 100_000);
     problems.addAll(resources("spec.indexer.resources", indexer.getResources()));
+    problems.addAll(persistentQueue(indexer.getPersistentQueue()));
     if (indexer.getFilter() != null && !indexer.getFilter().isBlank()) {
       try {
         LogstashParser.parseFilterBody(indexer.getFilter());
@@ -467,6 +470,57 @@ final class SpecRules {
       });
     });
     return problems;
+  }
+
+  /** As the CRD has it: a size in bytes with an optional binary or decimal suffix. */
+  private static final Pattern SIZE = Pattern.compile("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$");
+
+  static List<SpecProblem> persistentQueue(PersistentQueueSpec queue) {
+    if (queue == null || !queue.isEnabled()) {
+      return List.of();
+    }
+    String field = "spec.indexer.persistentQueue.size";
+    String size = Objects.requireNonNullElse(queue.getSize(), PersistentQueueSpec.DEFAULT_SIZE);
+    if (!SIZE.matcher(size).matches()) {
+      return List.of(new SpecProblem(field, "'" + excerpt(size) + "' is not a size: use a number"
+          + " of bytes with a suffix such as Gi, e.g. 8Gi"));
+    }
+    long mib = Quantity.getAmountInBytes(new Quantity(size)).longValue() >> 20;
+    if (mib < IndexerModel.QueueSizing.MIN_VOLUME_MIB) {
+      return List.of(new SpecProblem(field, "is " + size + ": Logstash needs at least 1Gi, for"
+          + " queue pages of 64mb, the dead letter queue and the dead-letter pipeline's queue"));
+    }
+    return List.of();
+  }
+
+  /**
+   * The dead-letter index must be neither the index nor under its pattern (index_2* for daily
+   * indices, the name itself for a data stream), and the index must not be under the
+   * dead-letter index's: either would mix rejected documents with the others, or make two
+   * templates of one priority match the same indices.
+   */
+  static List<SpecProblem> deadLetters(io.logpipeline.operator.api.LogPipelineSpec spec, String index) {
+    var indexer = spec.getIndexer();
+    var deadLetters = indexer == null ? null : indexer.getDeadLetters();
+    if (deadLetters == null || !deadLetters.isEnabled() || deadLetters.getIndex() == null
+        || deadLetters.getIndex().isBlank()) {
+      return List.of();
+    }
+    String field = "spec.indexer.deadLetters.index";
+    String dl = deadLetters.getIndex();
+    if (!Pipeline.INDEX.matcher(dl).matches() || dl.length() > Pipeline.INDEX_MAX) {
+      return List.of(new SpecProblem(field, "'" + excerpt(dl) + "' is not an index name: use at most "
+          + Pipeline.INDEX_MAX + " lowercase letters, digits, '.', '_' or '-', starting with a letter or digit"));
+    }
+    boolean dataStream = spec.getElasticsearch().getTemplate() != null
+        && spec.getElasticsearch().getTemplate().isDataStream();
+    String daily = IndexNames.DAILY_SEPARATOR + "2";
+    if (dl.equals(index) || (!dataStream && (dl.startsWith(index + daily) || index.startsWith(dl + daily)))) {
+      return List.of(new SpecProblem(field, "'" + excerpt(dl) + "' collides with the index '"
+          + excerpt(index) + "' (its indices would match both templates): choose a name that neither"
+          + " equals nor starts with '" + excerpt(index) + daily + "', e.g. " + excerpt(index) + "_deadletter"));
+    }
+    return List.of();
   }
 
   static List<SpecProblem> sources(SourcesSpec sources) {
@@ -631,17 +685,31 @@ final class SpecRules {
 
   /** Logstash's JVM needs room: below 512Mi it will hardly start, let alone keep up. */
   static List<SpecProblem> indexerWarnings(IndexerSpec indexer) {
-    if (indexer == null || indexer.getResources() == null) {
+    if (indexer == null) {
       return List.of();
+    }
+    List<SpecProblem> warnings = new ArrayList<>();
+    if (indexer.getPersistentQueue() != null && !indexer.getPersistentQueue().isEnabled()) {
+      warnings.add(new SpecProblem("spec.indexer.persistentQueue.enabled", "is false: events that"
+          + " Kafka counts as consumed wait in Logstash's memory, and an OOMKill, a node lost or a"
+          + " stalled shutdown loses up to workers x batch size of them per replica; dead letters"
+          + " last only as long as the pod"));
+    }
+    if (indexer.getDeadLetters() != null && !indexer.getDeadLetters().isEnabled()) {
+      warnings.add(new SpecProblem("spec.indexer.deadLetters.enabled", "is false: documents the"
+          + " search cluster rejects (a mapping conflict, say) are dropped"));
+    }
+    if (indexer.getResources() == null) {
+      return warnings;
     }
     var limits = indexer.getResources().getLimits();
     var memory = limits == null ? null : limits.get("memory");
     if (memory != null && io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(memory)
         .compareTo(java.math.BigDecimal.valueOf(512L << 20)) < 0) {
-      return List.of(new SpecProblem("spec.indexer.resources.limits.memory", "is " + memory
+      warnings.add(new SpecProblem("spec.indexer.resources.limits.memory", "is " + memory
           + ": Logstash gets half of it as heap and needs about 1Gi; below 512Mi it will not keep up"));
     }
-    return List.of();
+    return warnings;
   }
 
   /** User text in a message: never more than 60 characters of it. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Deleter;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.NameSetter;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
 import io.logpipeline.operator.api.CredentialsSecretRef;
 import io.logpipeline.operator.api.DeletionPolicy;
@@ -25,7 +26,20 @@ import java.util.Base64;
  * how each product normalises a body when it stores it.
  */
 public class IndexTemplateDependent
-    implements DependentResource<IndexTemplateDependent.State, LogPipeline>, Deleter<LogPipeline> {
+    implements DependentResource<IndexTemplateDependent.State, LogPipeline>, Deleter<LogPipeline>, NameSetter {
+
+  /** The name the workflow gives it, by which other dependents depend on it. */
+  private String name = DependentResource.defaultNameFor(getClass());
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public void setName(String name) {
+    this.name = name;
+  }
 
   /** What the operator knows of a stored template: its name and the hash it carries. */
   public record State(String name, String hash) {}
@@ -72,7 +86,7 @@ public class IndexTemplateDependent
     return annotations != null && "true".equalsIgnoreCase(annotations.get(LogPipeline.SKIP_EXTERNAL_CLEANUP));
   }
 
-  private static SearchClient client(Pipeline p, Context<LogPipeline> context) {
+  static SearchClient client(Pipeline p, Context<LogPipeline> context) {
     try {
       return PipelineContext.searchClients(context).client(connection(p, context));
     } catch (IllegalArgumentException e) {

@@ -5,6 +5,12 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -26,6 +32,7 @@ import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.elastic.SearchClients;
 import io.logpipeline.operator.kafka.KafkaClients;
 import io.logpipeline.operator.model.KafkaSecurity;
+import io.logpipeline.operator.model.IndexerModel;
 import io.logpipeline.operator.model.InvalidSpecException;
 import io.logpipeline.operator.model.Pipeline;
 import io.logpipeline.operator.runtime.Failures;
@@ -69,14 +76,21 @@ import java.util.stream.Collectors;
         reconcilePrecondition = KafkaUserDependent.Enabled.class),
     @Dependent(name = "kafka-user-indexer", type = IndexerKafkaUserDependent.class,
         reconcilePrecondition = KafkaUserDependent.Enabled.class),
+    // index templates: before any Logstash replica runs
+    @Dependent(name = "index-template", type = IndexTemplateDependent.class),
+    @Dependent(name = "deadletter-template", type = DeadLetterTemplateDependent.class),
     // indexer
     @Dependent(name = "logstash-config", type = LogstashConfigMapDependent.class),
     @Dependent(name = "logstash-kafka-credentials", type = IndexerKafkaCredentialsDependent.class),
-    @Dependent(name = "logstash", type = LogstashDeploymentDependent.class,
-        dependsOn = {"logstash-config", "logstash-kafka-credentials"}),
+    @Dependent(name = "logstash", type = LogstashStatefulSetDependent.class,
+        dependsOn = {"logstash-config", "logstash-kafka-credentials", "index-template", "deadletter-template"}),
     @Dependent(name = "logstash-service", type = LogstashServiceDependent.class),
-    // index template
-    @Dependent(type = IndexTemplateDependent.class),
+    @Dependent(name = "logstash-pdb", type = LogstashDisruptionBudgetDependent.class),
+    @Dependent(name = "logstash-legacy-deployment", type = LogstashLegacyDeploymentDependent.class,
+        dependsOn = "logstash"),
+    // deleted before the templates, so that drained events still find their mappings
+    @Dependent(name = "logstash-queue-drain", type = LogstashQueueDrainDependent.class, dependsOn = "logstash",
+        deletePostcondition = LogstashQueueDrainDependent.Drained.class),
 })
 @ControllerConfiguration(name = LogPipelineReconciler.NAME)
 @GradualRetry(maxAttempts = -1, initialInterval = 2_000, intervalMultiplier = 2, maxInterval = 300_000)
@@ -87,6 +101,8 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
   static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(1);
   /** How often the sources of copied Kafka credentials are read again. */
   static final Duration CREDENTIALS_RECHECK = Duration.ofMinutes(2);
+  /** How soon a deletion waiting for drain Jobs looks again, events aside. */
+  static final Duration DRAIN_RECHECK = Duration.ofSeconds(10);
   private static final Logger log = LoggerFactory.getLogger(LogPipelineReconciler.class);
 
   private final SearchClients searchClients;
@@ -127,6 +143,20 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     this.references = new ClusterReferences(clock, Duration.ofMinutes(1));
   }
 
+  /**
+   * The drain Jobs of queue volumes, watched so that a Job's completion or failure brings the
+   * next reconcile (or cleanup). They are owned by the LogPipeline; they are not a dependent of
+   * the workflow, since how many there are follows from the volumes.
+   */
+  @Override
+  public List<EventSource<?, LogPipeline>> prepareEventSources(EventSourceContext<LogPipeline> context) {
+    return List.of(new InformerEventSource<>(InformerEventSourceConfiguration
+        .from(Job.class, LogPipeline.class)
+        .withName("logstash-drain-jobs")
+        .withLabelSelector(Selectors.INDEXER)
+        .build(), context), ShipperNodes.eventSource(context));
+  }
+
   @Override
   public UpdateControl<LogPipeline> reconcile(LogPipeline lp, Context<LogPipeline> context) {
     if (stopping.getAsBoolean()) {
@@ -138,7 +168,8 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       return statusUpdate(lp, PipelineHealth.paused(lp, now), context);
     }
     boolean childrenExist = context.getSecondaryResource(DaemonSet.class).isPresent()
-        || context.getSecondaryResource(Deployment.class).isPresent();
+        || context.getSecondaryResource(Deployment.class).isPresent()
+        || context.getSecondaryResource(StatefulSet.class).isPresent();
     Pipeline pipeline;
     try {
       pipeline = Pipeline.resolve(lp);
@@ -172,7 +203,9 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     var observed = new PipelineHealth.Observed(
         context.getSecondaryResource(DaemonSet.class).orElse(null),
         context.getSecondaryResource(KafkaTopic.class).orElse(null),
+        context.getSecondaryResource(StatefulSet.class).orElse(null),
         context.getSecondaryResource(Deployment.class).orElse(null),
+        LogstashQueueDrainDependent.plan(pipeline, context, IndexerModel.replicas(pipeline)),
         ShipperNodes.list(context),
         context.getSecondaryResourcesAsStream(KafkaUser.class).toList(),
         kafka.waiting(), kafka.externalTopic().orElse(null));
@@ -190,11 +223,6 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     Duration recheck = KafkaSecurity.needsSecret(pipeline) && CREDENTIALS_RECHECK.compareTo(templateRecheck) < 0
         ? CREDENTIALS_RECHECK : templateRecheck;
     return statusUpdate(lp, status, context).rescheduleAfter(recheck);
-  }
-
-  @Override
-  public List<EventSource<?, LogPipeline>> prepareEventSources(EventSourceContext<LogPipeline> context) {
-    return List.of(ShipperNodes.eventSource(context));
   }
 
   @Override
@@ -249,6 +277,15 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
           "cleanup of {} failed: {}", type, error.getMessage()));
       reportDeleting(lp, errors, context);
       result.throwAggregateExceptionIfErrorsPresent();
+    }
+    if (!result.allPostConditionsMet()) {
+      // Queue volumes are being drained: the Jobs' and claims' events bring the next cleanup,
+      // the reschedule is a safety net.
+      var drain = LogstashQueueDrainDependent.plan(pipeline, context, 0);
+      reportDeleting(lp, new PipelineHealth.StageErrors(Map.of(PipelineHealth.INDEXER_READY,
+          new StageException(drain.failed().isEmpty() ? "Draining" : "DrainFailed",
+              PipelineHealth.drainMessage(drain)))), context);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(DRAIN_RECHECK);
     }
     lastStatusWrite.remove(lp.getMetadata().getUid());
     log.info("deleted");
@@ -348,7 +385,10 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       }
       if (!"False".equals(c.getStatus()) || PipelineHealth.READY.equals(c.getType())
           || "Creating".equals(c.getReason()) || c.getReason().endsWith("NotReady")
-          || PipelineHealth.ROLLING_OUT.equals(c.getReason()) || "WaitingForStrimzi".equals(c.getReason())) {
+          || PipelineHealth.ROLLING_OUT.equals(c.getReason()) || "WaitingForStrimzi".equals(c.getReason())
+          // Draining volumes is the normal course of a deletion; waiting for the template is
+          // the template's own failure, which has its Event.
+          || "Draining".equals(c.getReason()) || "WaitingForIndexTemplate".equals(c.getReason())) {
         continue;
       }
       boolean seenBefore = previous.stream().anyMatch(old -> old.getType().equals(c.getType())

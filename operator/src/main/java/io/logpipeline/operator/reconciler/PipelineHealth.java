@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.logpipeline.operator.model.QueueDrain;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
 import io.logpipeline.operator.api.Phase;
@@ -58,25 +60,37 @@ public final class PipelineHealth {
   /**
    * What a reconcile saw of the children, nulls for the ones that do not exist (yet).
    *
+   * @param legacyDeployment the Logstash Deployment of an earlier version, until it is replaced
+   * @param drain what is being done about the queue volumes of removed replicas
    * @param nodes the cluster's nodes (empty when unknown)
    * @param kafkaUsers the pipeline's Strimzi KafkaUsers that exist
    * @param credentialsWaiting per client, what its copied Kafka credentials still wait for
    * @param externalTopic the topic of an external Kafka, as the operator left it
    */
-  public record Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment, List<Node> nodes,
+  public record Observed(DaemonSet daemonSet, KafkaTopic topic, StatefulSet statefulSet,
+      Deployment legacyDeployment, QueueDrain.Plan drain, List<Node> nodes,
       List<KafkaUser> kafkaUsers, Map<Role, String> credentialsWaiting, TopicDescription externalTopic) {
 
-    public Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment) {
-      this(daemonSet, topic, deployment, List.of());
+    public Observed(DaemonSet daemonSet, KafkaTopic topic, StatefulSet statefulSet) {
+      this(daemonSet, topic, statefulSet, null, null, List.of(), List.of(), Map.of(), null);
     }
 
-    public Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment, List<Node> nodes) {
-      this(daemonSet, topic, deployment, nodes, List.of(), Map.of(), null);
+    public Observed(DaemonSet daemonSet, KafkaTopic topic, StatefulSet statefulSet,
+        Deployment legacyDeployment, QueueDrain.Plan drain) {
+      this(daemonSet, topic, statefulSet, legacyDeployment, drain, List.of(), List.of(), Map.of(), null);
     }
 
-    public Observed(DaemonSet daemonSet, KafkaTopic topic, Deployment deployment,
-        List<KafkaUser> kafkaUsers, Map<Role, String> credentialsWaiting, TopicDescription externalTopic) {
-      this(daemonSet, topic, deployment, List.of(), kafkaUsers, credentialsWaiting, externalTopic);
+    /** With the nodes the shipper should run on. */
+    public Observed withNodes(List<Node> nodes) {
+      return new Observed(daemonSet, topic, statefulSet, legacyDeployment, drain, nodes, kafkaUsers,
+          credentialsWaiting, externalTopic);
+    }
+
+    /** With what the Kafka credentials of the clients wait for. */
+    public Observed withKafka(List<KafkaUser> kafkaUsers, Map<Role, String> credentialsWaiting,
+        TopicDescription externalTopic) {
+      return new Observed(daemonSet, topic, statefulSet, legacyDeployment, drain, nodes, kafkaUsers,
+          credentialsWaiting, externalTopic);
     }
   }
 
@@ -144,34 +158,46 @@ public final class PipelineHealth {
         .orElseGet(() -> buffer(p, seen, gen)));
 
     // Indexer
-    int replicas = p.spec().getIndexer() == null ? 2 : p.spec().getIndexer().getReplicas();
-    int readyReplicas = seen.deployment() == null || seen.deployment().getStatus() == null
-        ? 0 : orZero(seen.deployment().getStatus().getReadyReplicas());
-    status.setIndexer(new LogPipelineStatus.IndexerStatus(replicas, readyReplicas));
+    int replicas = io.logpipeline.operator.model.IndexerModel.replicas(p);
+    StatefulSet sts = seen.statefulSet();
+    int readyReplicas = sts == null || sts.getStatus() == null ? 0 : orZero(sts.getStatus().getReadyReplicas());
+    List<String> draining = seen.drain() == null ? List.of() : seen.drain().draining();
+    status.setIndexer(new LogPipelineStatus.IndexerStatus(replicas, readyReplicas, List.copyOf(draining)));
     status.setIndexers(readyReplicas + "/" + replicas);
     conditions.add(errors.of(INDEXER_READY).map(e -> failed(INDEXER_READY, e, gen)).orElseGet(() -> {
-      if (seen.deployment() == null) {
-        return condition(INDEXER_READY, false, "Creating", "Logstash Deployment is being created", gen);
+      String legacy = seen.legacyDeployment() == null ? ""
+          : "; the Deployment " + seen.legacyDeployment().getMetadata().getName()
+              + " of the previous version keeps consuming until the StatefulSet is ready";
+      if (sts == null && errors.of(INDEX_TEMPLATE_READY).isPresent()) {
+        return condition(INDEXER_READY, false, "WaitingForIndexTemplate", "Logstash starts once the"
+            + " index templates are in the search cluster (see IndexTemplateReady)" + legacy, gen);
       }
+      if (sts == null) {
+        return condition(INDEXER_READY, false, "Creating", "Logstash StatefulSet is being created" + legacy, gen);
+      }
+      if (seen.drain() != null && !seen.drain().failed().isEmpty()) {
+        return condition(INDEXER_READY, false, "DrainFailed", drainMessage(seen.drain()), gen);
+      }
+      String drainNote = draining.isEmpty() ? "" : "; " + drainMessage(seen.drain());
       if (replicas == 0) {
         return condition(INDEXER_READY, false, "ScaledToZero",
-            "spec.indexer.replicas is 0: events wait in the topic", gen);
+            "spec.indexer.replicas is 0: events wait in the topic" + drainNote, gen);
       }
-      var ds = seen.deployment().getStatus();
-      boolean rolledOut = ds != null
-          && Objects.equals(ds.getObservedGeneration(), seen.deployment().getMetadata().getGeneration())
-          && orZero(ds.getUpdatedReplicas()) == replicas;
+      var ss = sts.getStatus();
+      boolean rolledOut = ss != null
+          && Objects.equals(ss.getObservedGeneration(), sts.getMetadata().getGeneration())
+          && orZero(ss.getUpdatedReplicas()) == replicas;
       boolean ready = readyReplicas >= replicas && rolledOut;
-      // Without any status its controller has not counted it yet (a new Deployment): not a rollout.
-      boolean rollingOut = ds != null && !rolledOut;
+      // Without any status its controller has not counted it yet (a new StatefulSet): not a rollout.
+      boolean rollingOut = ss != null && !rolledOut;
       String message = readyReplicas + "/" + replicas + " replicas"
-          + (rollingOut ? " ready, " + orZero(ds.getUpdatedReplicas()) + " of them updated to the current spec" : "");
+          + (rollingOut ? " ready, " + orZero(ss.getUpdatedReplicas()) + " of them updated to the current spec" : "");
       if (replicas > partitions) {
         message += "; " + (replicas - partitions) + " of them idle: the topic has only "
             + partitions + " partitions (raise spec.kafka.topic.partitions or lower spec.indexer.replicas)";
       }
       return condition(INDEXER_READY, ready, ready ? "Ready" : rollingOut ? ROLLING_OUT : "ReplicasNotReady",
-          message, gen);
+          message + (ready ? "" : legacy) + drainNote, gen);
     }));
 
     // Index template
@@ -310,6 +336,9 @@ public final class PipelineHealth {
         : errors.of(BUFFER_READY).isPresent() && !KafkaSecurity.strimzi(Pipeline.forCleanup(lp))
         ? " (if the Kafka cluster is gone for good, annotate the LogPipeline with "
             + LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true to finish without deleting the topic)"
+        : errors.of(INDEXER_READY).isPresent()
+        ? " (draining needs the search cluster; if it is gone for good, annotate the LogPipeline with "
+            + LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true to finish now: the queue volumes are then kept)"
         : "";
     conditions.add(condition(READY, false, "Deleting", "deletion waits for: "
         + String.join(", ", errors.byCondition().keySet()) + "; retrying" + hint, gen));
@@ -339,6 +368,19 @@ public final class PipelineHealth {
     conditions.add(condition(READY, false, "Paused",
         "spec.paused is true: the operator changes nothing", gen));
     return finish(lp, status, conditions, Phase.Paused, now);
+  }
+
+  /** What the status says of queue volumes being drained, or whose drain failed. */
+  static String drainMessage(QueueDrain.Plan drain) {
+    List<String> parts = new ArrayList<>();
+    if (!drain.draining().isEmpty() || !drain.deleteClaims().isEmpty()) {
+      List<String> claims = new ArrayList<>(drain.draining());
+      drain.deleteClaims().forEach(c -> claims.add(c.getMetadata().getName()));
+      parts.add("draining queue volumes of removed replicas before deleting them: " + String.join(", ", claims));
+    }
+    drain.failed().forEach((claim, job) -> parts.add("drain Job " + job + " failed, queue volume " + claim
+        + " is kept: read the Job's pod logs, fix the cause, then delete the Job to retry"));
+    return parts.isEmpty() ? "no queue volume left to drain" : String.join("; ", parts);
   }
 
   private static LogPipelineStatus keepObservations(LogPipeline lp) {

@@ -21,9 +21,12 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.model.Pipeline;
 import io.logpipeline.operator.model.ShipperModel;
+import io.logpipeline.operator.reconciler.DeadLetterTemplateDependent;
 import io.logpipeline.operator.reconciler.ExternalTopicDependent;
 import io.logpipeline.operator.reconciler.IndexTemplateDependent;
 import io.logpipeline.operator.reconciler.IndexerKafkaCredentialsDependent;
+import io.logpipeline.operator.reconciler.LogstashLegacyDeploymentDependent;
+import io.logpipeline.operator.reconciler.LogstashQueueDrainDependent;
 import io.logpipeline.operator.reconciler.ShipperKafkaCredentialsDependent;
 import io.logpipeline.operator.reconciler.LogPipelineReconciler;
 import org.junit.jupiter.api.Test;
@@ -300,10 +303,24 @@ class OperatorPermissionsTest {
     // The credential copies talk to Kubernetes, but by hand (no informer keeps Secrets): their
     // calls are accounted for with the direct calls.
     assertThat(external).as("dependents without an informer").containsExactlyInAnyOrder(
-        IndexTemplateDependent.class, ExternalTopicDependent.class,
+        IndexTemplateDependent.class, DeadLetterTemplateDependent.class, ExternalTopicDependent.class,
         ShipperKafkaCredentialsDependent.class, IndexerKafkaCredentialsDependent.class);
+    DIRECT.forEach((owner, calls) -> calls.forEach((resource, verbs) ->
+        uses.computeIfAbsent(resource, k -> new LinkedHashSet<>()).addAll(verbs)));
     return uses;
   }
+
+  /**
+   * What dependents call beyond what JOSDK does for them: the legacy Deployment is deleted once
+   * the StatefulSet is ready; the queue drain scales the StatefulSet to 0 (PUT) on deletion,
+   * creates and deletes drain Jobs, which the reconciler watches (list, watch).
+   */
+  static final Map<Class<?>, Map<ResourceInScope, List<String>>> DIRECT = Map.of(
+      LogstashLegacyDeploymentDependent.class,
+      Map.of(new ResourceInScope(NAMESPACED, "apps", "deployments"), List.of("delete")),
+      LogstashQueueDrainDependent.class,
+      Map.of(new ResourceInScope(NAMESPACED, "apps", "statefulsets"), List.of("update"),
+          new ResourceInScope(NAMESPACED, "batch", "jobs"), List.of("list", "watch", "create", "delete")));
 
   static Set<String> listedVerbs(String scope, String apiGroup, String resource) {
     return LIST.uses().stream()

@@ -106,7 +106,7 @@ class OperatorRequestsTest {
     assertThat(seen).contains(
         "list logpipelines", "watch logpipelines", "patch logpipelines", "update logpipelines/status",
         "create configmaps", "update configmaps", "create serviceaccounts", "create services",
-        "create daemonsets", "create deployments", "update deployments",
+        "create daemonsets", "create statefulsets", "update statefulsets", "create poddisruptionbudgets",
         "create clusterroles", "update clusterroles", "delete clusterroles",
         "create clusterrolebindings", "delete clusterrolebindings",
         "list kafkatopics", "watch kafkatopics", "create kafkatopics", "update kafkatopics", "delete kafkatopics",
@@ -238,7 +238,7 @@ class OperatorRequestsTest {
   private static void lifeOfAPipeline() {
     client.resource(pipeline("audit", "7d")).create();
     await().atMost(Duration.ofSeconds(30)).until(() -> topic("audit") != null && clusterRole("audit") != null
-        && client.apps().deployments().inNamespace(NS).withName("audit-logstash").get() != null
+        && client.apps().statefulSets().inNamespace(NS).withName("audit-logstash").get() != null
         && current("audit").getStatus() != null);
 
     // Drift: each is put back with an update.

@@ -116,7 +116,7 @@ class KafkaClientSecurityTest {
         indexerCopy.getMetadata().getName(), indexerCopy);
     PodFiles shipper = new PodFiles(ShipperModel.daemonSet(p).getSpec().getTemplate(), "filebeat", secrets,
         dir.resolve("shipper"));
-    PodFiles indexer = new PodFiles(IndexerModel.deployment(p).getSpec().getTemplate(), "logstash", secrets,
+    PodFiles indexer = new PodFiles(IndexerModel.statefulSet(p).getSpec().getTemplate(), "logstash", secrets,
         dir.resolve("indexer"));
     @SuppressWarnings("unchecked")
     Map<String, Object> output = (Map<String, Object>) ShipperModel.filebeatConfig(p).get("output.kafka");

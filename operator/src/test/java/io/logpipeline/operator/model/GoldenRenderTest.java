@@ -91,13 +91,14 @@ class GoldenRenderTest {
   }
 
   @Test
-  void everyGoldenDocumentIsAKubernetesObjectOrTheTemplateRequest() throws IOException {
+  void everyGoldenDocumentIsAKubernetesObjectOrATemplateRequest() throws IOException {
     for (Path input : List.of(PIPELINES.resolve("minimal.yaml"), PIPELINES.resolve("payments-elasticsearch.yaml"))) {
       List<Object> docs = documents(render(List.of(load(input))).out());
       Render render = Render.of(Specs.resolve(load(input)));
       int objects = render.objects().size();
-      // the objects, then the lifecycle policy (when there is one) and the template requests
-      int requests = render.lifecyclePolicy() == null ? 1 : 2;
+      // the objects, then the lifecycle policy (when there is one), the index template and the
+      // dead-letter template
+      int requests = (render.lifecyclePolicy() == null ? 1 : 2) + 1;
       assertThat(docs).hasSize(objects + requests);
       for (Object doc : docs.subList(0, objects)) {
         assertThat(doc).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)

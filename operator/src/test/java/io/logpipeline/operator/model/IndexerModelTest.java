@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.logpipeline.operator.api.CredentialsSecretRef;
 import io.logpipeline.operator.api.Flavor;
 import io.logpipeline.operator.api.SecretKeySpec;
@@ -361,10 +361,14 @@ class IndexerModelTest {
   // ---------------------------------------------------------------- settings files
 
   @Test
-  void logstashYmlKeepsRejectedEventsAndServesTheMonitoringApi() {
+  void logstashYmlKeepsDataOnTheVolumeAndServesTheMonitoringApi() {
     JsonNode settings = Specs.yaml(IndexerModel.settings(PAYMENTS));
-    assertThat(settings.get("dead_letter_queue.enable").asBoolean()).isTrue();
-    assertThat(settings.get("dead_letter_queue.enable").isBoolean()).isTrue();
+    assertThat(settings.get("path.data").asText()).isEqualTo("/usr/share/logstash/data");
+    assertThat(pod(PAYMENTS).getContainers().get(0).getVolumeMounts())
+        .anySatisfy(m -> {
+          assertThat(m.getMountPath()).isEqualTo("/usr/share/logstash/data");
+          assertThat(m.getName()).isEqualTo(IndexerModel.QUEUE_VOLUME);
+        });
     assertThat(settings.get("api.http.port").asInt()).isEqualTo(9600);
     assertThat(settings.get("api.http.host").asText()).isEqualTo("0.0.0.0");
     // the pipeline file is read once; a change rolls the pods instead
@@ -375,18 +379,22 @@ class IndexerModelTest {
   void pipelinesYmlPointsAtTheMountedPipelineFile() {
     JsonNode pipelines = Specs.yaml(IndexerModel.pipelines(PAYMENTS));
     assertThat(pipelines.isArray()).isTrue();
-    assertThat(pipelines).hasSize(1);
+    assertThat(pipelines).hasSize(2);
     JsonNode pipeline = pipelines.get(0);
-    assertThat(pipeline.get("pipeline.id").asText()).isNotBlank();
+    assertThat(pipeline.get("pipeline.id").asText()).isEqualTo("logpipeline");
     assertThat(pipeline.get("pipeline.batch.size").asInt()).isEqualTo(125);
-    assertThat(pipeline.has("pipeline.workers")).as("0: Logstash default").isFalse();
+    assertThat(pipeline.get("pipeline.workers").asInt()).as("the 500m CPU request, rounded up").isEqualTo(1);
+    assertThat(pipelines.get(1).get("pipeline.id").asText()).isEqualTo("deadletter");
 
-    String path = pipeline.get("path.config").asText();
-    VolumeMount mount = container(PAYMENTS).getVolumeMounts().stream()
-        .filter(m -> m.getMountPath().equals(path)).findFirst()
-        .orElseThrow(() -> new AssertionError("nothing mounted at " + path));
-    assertThat(mount.getSubPath()).isEqualTo(IndexerModel.PIPELINE_KEY);
-    assertThat(IndexerModel.configMap(PAYMENTS).getData()).containsKey(IndexerModel.PIPELINE_KEY);
+    // Each path.config is a file of the ConfigMap, which is mounted whole as a directory.
+    VolumeMount dir = container(PAYMENTS).getVolumeMounts().stream()
+        .filter(m -> m.getSubPath() == null && m.getName().equals("config")).findFirst().orElseThrow();
+    for (JsonNode p : pipelines) {
+      String path = p.get("path.config").asText();
+      assertThat(path).startsWith(dir.getMountPath() + "/");
+      assertThat(IndexerModel.configMap(PAYMENTS).getData())
+          .containsKey(path.substring(dir.getMountPath().length() + 1));
+    }
   }
 
   @Test
@@ -408,10 +416,13 @@ class IndexerModelTest {
     assertThat(config.getConfigMap().getName()).isEqualTo("payments-logstash");
     Map<String, String> data = IndexerModel.configMap(PAYMENTS).getData();
     assertThat(data).containsOnlyKeys(IndexerModel.SETTINGS_KEY, IndexerModel.PIPELINES_KEY,
-        IndexerModel.PIPELINE_KEY);
+        IndexerModel.PIPELINE_KEY, IndexerModel.DEAD_LETTER_PIPELINE_KEY, QueueDrain.DRAIN_PIPELINE_KEY,
+        QueueDrain.DRAIN_PIPELINES_KEY, QueueDrain.DRAIN_DEAD_LETTER_PIPELINES_KEY, QueueDrain.DRAIN_SCRIPT_KEY);
     List<VolumeMount> mounts = c.getVolumeMounts().stream()
         .filter(m -> m.getName().equals(config.getName())).toList();
-    assertThat(mounts).extracting(VolumeMount::getSubPath).containsExactlyInAnyOrderElementsOf(data.keySet());
+    // The settings files where Logstash reads its settings; everything else beside them.
+    assertThat(mounts).extracting(VolumeMount::getSubPath).containsExactlyInAnyOrder(
+        IndexerModel.SETTINGS_KEY, IndexerModel.PIPELINES_KEY, null);
     assertThat(mounts).allSatisfy(m -> assertThat(m.getReadOnly()).isTrue());
     assertThat(mounts).extracting(VolumeMount::getMountPath)
         .contains("/usr/share/logstash/config/logstash.yml", "/usr/share/logstash/config/pipelines.yml");
@@ -421,8 +432,8 @@ class IndexerModelTest {
 
   @Test
   void deploymentRunsTheRequestedReplicas() {
-    assertThat(IndexerModel.deployment(PAYMENTS).getSpec().getReplicas()).isEqualTo(2);
-    assertThat(IndexerModel.deployment(Specs.resolve(spec -> spec.getIndexer().setReplicas(5)))
+    assertThat(IndexerModel.statefulSet(PAYMENTS).getSpec().getReplicas()).isEqualTo(2);
+    assertThat(IndexerModel.statefulSet(Specs.resolve(spec -> spec.getIndexer().setReplicas(5)))
         .getSpec().getReplicas()).isEqualTo(5);
   }
 
@@ -463,7 +474,7 @@ class IndexerModelTest {
   @Test
   void serviceExposesTheMonitoringPortOfTheDeploymentsPods() {
     Service service = IndexerModel.service(PAYMENTS);
-    Deployment deployment = IndexerModel.deployment(PAYMENTS);
+    StatefulSet deployment = IndexerModel.statefulSet(PAYMENTS);
     assertThat(service.getMetadata().getName()).isEqualTo("payments-logstash").matches(Specs.DNS_1035);
     assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
       assertThat(port.getPort()).isEqualTo(9600);
@@ -476,7 +487,7 @@ class IndexerModelTest {
 
   @Test
   void everyIndexerObjectCarriesTheRecommendedLabels() {
-    for (var o : List.of(IndexerModel.configMap(PAYMENTS), IndexerModel.deployment(PAYMENTS),
+    for (var o : List.of(IndexerModel.configMap(PAYMENTS), IndexerModel.statefulSet(PAYMENTS),
         IndexerModel.service(PAYMENTS))) {
       assertThat(o.getMetadata().getNamespace()).isEqualTo("logging");
       assertThat(o.getMetadata().getLabels()).as(o.getKind())
@@ -502,7 +513,9 @@ class IndexerModelTest {
   void configHashChangesWhenTheFilterChanges() {
     Pipeline filtered = Specs.resolve(spec -> spec.getIndexer().setFilter(GROK));
     Pipeline refiltered = Specs.resolve(spec -> spec.getIndexer().setFilter("mutate { add_tag => [\"x\"] }"));
-    assertThat(configHash(PAYMENTS)).isEqualTo(ConfigFiles.hash(IndexerModel.configMap(PAYMENTS).getData()));
+    Map<String, String> read = new java.util.HashMap<>(IndexerModel.configMap(PAYMENTS).getData());
+    read.keySet().removeAll(QueueDrain.FILE_KEYS);
+    assertThat(configHash(PAYMENTS)).as("of what the pods read").isEqualTo(ConfigFiles.hash(read));
     assertThat(List.of(configHash(PAYMENTS), configHash(filtered), configHash(refiltered)))
         .doesNotHaveDuplicates();
     assertThat(configHash(Specs.resolve(spec -> spec.getIndexer().setFilter(GROK))))
@@ -540,7 +553,7 @@ class IndexerModelTest {
   }
 
   private static PodSpec pod(Pipeline p) {
-    return IndexerModel.deployment(p).getSpec().getTemplate().getSpec();
+    return IndexerModel.statefulSet(p).getSpec().getTemplate().getSpec();
   }
 
   private static Container container(Pipeline p) {
@@ -557,7 +570,7 @@ class IndexerModelTest {
   }
 
   private static String configHash(Pipeline p) {
-    return IndexerModel.deployment(p).getSpec().getTemplate().getMetadata().getAnnotations()
+    return IndexerModel.statefulSet(p).getSpec().getTemplate().getMetadata().getAnnotations()
         .get(Pipeline.CONFIG_HASH_ANNOTATION);
   }
 }

@@ -114,7 +114,7 @@ class KafkaSecurityTest {
     assertThat(input.get("ssl_keystore_location")).isEqualTo(mtls ? "/usr/share/logstash/kafka/keystore.pem" : null);
 
     PodTemplateSpec shipper = ShipperModel.daemonSet(p).getSpec().getTemplate();
-    PodTemplateSpec indexer = IndexerModel.deployment(p).getSpec().getTemplate();
+    PodTemplateSpec indexer = IndexerModel.statefulSet(p).getSpec().getTemplate();
     assertMounts(shipper, "filebeat", secret ? "payments-kafka-shipper" : null);
     assertMounts(indexer, "logstash", secret ? "payments-kafka-indexer" : null);
     Container filebeat = shipper.getSpec().getContainers().get(0);

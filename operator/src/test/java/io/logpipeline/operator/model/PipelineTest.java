@@ -90,7 +90,7 @@ class PipelineTest {
     });
     assertThatCode(() -> Render.of(p)).doesNotThrowAnyException();
     Render render = Render.of(p);
-    assertThat(render.objects()).hasSize(9);
+    assertThat(render.objects()).hasSize(10);
     assertThat(BufferModel.kafkaTopic(p).getSpec().getPartitions()).isEqualTo(6);
     assertThat(IndexerModel.consumerThreads(p)).isEqualTo(3);
   }
@@ -100,8 +100,9 @@ class PipelineTest {
     Render render = Render.of(Specs.resolve(Specs.minimal()));
     assertThat(render.objects()).extracting(o -> o.getKind()).containsExactly(
         "ConfigMap", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "DaemonSet",
-        "KafkaTopic", "ConfigMap", "Deployment", "Service");
+        "KafkaTopic", "ConfigMap", "StatefulSet", "Service", "PodDisruptionBudget");
     assertThat(render.indexTemplate()).isEqualTo(IndexTemplateModel.body(render.pipeline()));
+    assertThat(render.deadLetterTemplate()).isEqualTo(IndexTemplateModel.deadLetterBody(render.pipeline()));
   }
 
   @Test

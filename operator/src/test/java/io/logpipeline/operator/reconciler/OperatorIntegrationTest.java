@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -355,7 +356,7 @@ class OperatorIntegrationTest {
         assertThat(children("orders")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
     awaitReady("orders");
     Map<String, String> before = versions(children("orders"));
-    String hashBefore = podConfigHash((Deployment) children("orders").get("logstash"));
+    String hashBefore = podConfigHash((StatefulSet) children("orders").get("logstash"));
     String templateHashBefore = template("logs-logging.orders")
         .path("_meta").path("hash").asText();
 
@@ -367,7 +368,7 @@ class OperatorIntegrationTest {
       ConfigMap config = (ConfigMap) children("orders").get("logstash-config");
       assertThat(config.getData().get("pipeline.conf")).contains("add_tag => [\"v2\"]")
           .doesNotContain("\"v1\"");
-      assertThat(podConfigHash((Deployment) children("orders").get("logstash"))).isNotEqualTo(hashBefore);
+      assertThat(podConfigHash((StatefulSet) children("orders").get("logstash"))).isNotEqualTo(hashBefore);
     });
     Map<String, String> after = versions(children("orders"));
     for (String unchanged : List.of("filebeat-config", "filebeat-sa", "filebeat-clusterrole",
@@ -471,7 +472,7 @@ class OperatorIntegrationTest {
       assertThat(children("secured")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull());
       assertThat(searchClient.getIndexTemplate("logs-logging.secured")).isPresent();
     });
-    Deployment logstash = (Deployment) children("secured").get("logstash");
+    StatefulSet logstash = (StatefulSet) children("secured").get("logstash");
     assertThat(logstash.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
         .anySatisfy(env -> {
           assertThat(env.getName()).isEqualTo("SEARCH_PASSWORD");
@@ -623,7 +624,7 @@ class OperatorIntegrationTest {
     });
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       assertThat(children("frozen").get("logstash-config")).isNotNull();
-      assertThat(((Deployment) children("frozen").get("logstash")).getSpec().getReplicas()).isEqualTo(5);
+      assertThat(((StatefulSet) children("frozen").get("logstash")).getSpec().getReplicas()).isEqualTo(5);
     });
   }
 
@@ -633,17 +634,25 @@ class OperatorIntegrationTest {
     try {
       client.resource(pipeline("esdown", DeletionPolicy.Delete)).create();
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-          assertThat(children("esdown")).allSatisfy((id, o) -> assertThat(o).as(id).isNotNull()));
+          assertThat(children("esdown")).allSatisfy((id, o) -> {
+            if (!id.equals("logstash")) {
+              assertThat(o).as(id).isNotNull();
+            }
+          }));
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
         LogPipeline lp = current("esdown");
         var template = condition(lp, PipelineHealth.INDEX_TEMPLATE_READY);
         assertThat(template.getStatus()).isEqualTo("False");
         assertThat(template.getReason()).isEqualTo("Unreachable");
         assertThat(template.getMessage()).contains(search.httpUri().getHost() + ":" + search.httpUri().getPort());
-        for (String stage : List.of(PipelineHealth.SHIPPER_READY, PipelineHealth.BUFFER_READY,
-            PipelineHealth.INDEXER_READY)) {
+        for (String stage : List.of(PipelineHealth.SHIPPER_READY, PipelineHealth.BUFFER_READY)) {
           assertThat(condition(lp, stage).getStatus()).as(stage).isEqualTo("True");
         }
+        // The template comes first: no Logstash replica may write before it exists.
+        var indexer = condition(lp, PipelineHealth.INDEXER_READY);
+        assertThat(indexer.getStatus()).isEqualTo("False");
+        assertThat(indexer.getReason()).isEqualTo("WaitingForIndexTemplate");
+        assertThat(children("esdown").get("logstash")).as("no StatefulSet before the template").isNull();
         assertThat(condition(lp, PipelineHealth.READY).getStatus()).isEqualTo("False");
         assertThat(lp.getStatus().getPhase()).isEqualTo(Phase.Degraded);
       });
@@ -671,7 +680,9 @@ class OperatorIntegrationTest {
     } finally {
       search.start();
     }
-    // Back without anyone touching the pipeline.
+    // Back without anyone touching the pipeline: the template, then Logstash.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(children("esdown").get("logstash")).isNotNull());
     awaitReady("esdown");
     assertThat(searchClient.getIndexTemplate("logs-logging.esdown")).isPresent();
   }
@@ -717,15 +728,17 @@ class OperatorIntegrationTest {
     client.apps().daemonSets().inNamespace(NS).withName("inventory-filebeat").delete();
     client.configMaps().inNamespace(NS).withName("inventory-logstash")
         .edit(cm -> { cm.getData().put("pipeline.conf", "input {} output {}"); return cm; });
-    client.apps().deployments().inNamespace(NS).withName("inventory-logstash")
+    client.apps().statefulSets().inNamespace(NS).withName("inventory-logstash")
         .edit(d -> { d.getSpec().setReplicas(7); return d; });
+    client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("inventory-logstash").delete();
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       Map<String, HasMetadata> now = children("inventory");
       assertThat(now.get("filebeat")).isNotNull();
       assertThat(((ConfigMap) now.get("logstash-config")).getData())
           .isEqualTo(original.getData());
-      assertThat(((Deployment) now.get("logstash")).getSpec().getReplicas()).isEqualTo(2);
+      assertThat(((StatefulSet) now.get("logstash")).getSpec().getReplicas()).isEqualTo(2);
+      assertThat(now.get("logstash-pdb")).as("the PodDisruptionBudget, deleted by hand").isNotNull();
     });
   }
 
@@ -773,7 +786,7 @@ class OperatorIntegrationTest {
     return versions;
   }
 
-  static String podConfigHash(Deployment d) {
+  static String podConfigHash(StatefulSet d) {
     return d.getSpec().getTemplate().getMetadata().getAnnotations().get(Pipeline.CONFIG_HASH_ANNOTATION);
   }
 

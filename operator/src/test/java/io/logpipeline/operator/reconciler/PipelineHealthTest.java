@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetStatusBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.logpipeline.operator.TestLogPipelines;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
@@ -59,12 +59,12 @@ class PipelineHealthTest {
         .withDesiredNumberScheduled(3).withNumberReady(3).withUpdatedNumberScheduled(3).build()).build();
   }
 
-  static DeploymentBuilder deployment() {
-    return new DeploymentBuilder().withNewMetadata().withName("app-logstash").withGeneration(4L).endMetadata();
+  static StatefulSetBuilder statefulSet() {
+    return new StatefulSetBuilder().withNewMetadata().withName("app-logstash").withGeneration(4L).endMetadata();
   }
 
-  static Deployment readyDeployment() {
-    return deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(4L)
+  static StatefulSet readyStatefulSet() {
+    return statefulSet().withStatus(new StatefulSetStatusBuilder().withObservedGeneration(4L)
         .withReplicas(2).withReadyReplicas(2).withUpdatedReplicas(2).build()).build();
   }
 
@@ -78,7 +78,7 @@ class PipelineHealthTest {
   }
 
   static PipelineHealth.Observed ready() {
-    return new PipelineHealth.Observed(readyDaemonSet(), topic("True", null, null), readyDeployment());
+    return new PipelineHealth.Observed(readyDaemonSet(), topic("True", null, null), readyStatefulSet());
   }
 
   static PipelineHealth.StageErrors none() {
@@ -111,7 +111,7 @@ class PipelineHealthTest {
         PipelineHealth.SHIPPER_READY);
   }
 
-  static Condition indexer(LogPipeline lp, Deployment d) throws Exception {
+  static Condition indexer(LogPipeline lp, StatefulSet d) throws Exception {
     return condition(step(lp, new PipelineHealth.Observed(null, null, d), none(), NOW), PipelineHealth.INDEXER_READY);
   }
 
@@ -160,7 +160,7 @@ class PipelineHealthTest {
     var topic = new io.strimzi.api.kafka.model.topic.KafkaTopicBuilder().withNewMetadata().withName("t").endMetadata()
         .withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();
     var status = PipelineHealth.provisioned(lp, Pipeline.resolve(lp),
-        new PipelineHealth.Observed(null, topic, null, users, waiting, null), new PipelineHealth.StageErrors(Map.of()), NOW);
+        new PipelineHealth.Observed(null, topic, null).withKafka(users, waiting, null), new PipelineHealth.StageErrors(Map.of()), NOW);
     lp.setStatus(status);
     return TestLogPipelines.condition(lp, PipelineHealth.BUFFER_READY);
   }
@@ -205,7 +205,7 @@ class PipelineHealthTest {
     ds.getMetadata().setGeneration(2L);
     ds.setStatus(new DaemonSetStatusBuilder().withObservedGeneration(2L).withDesiredNumberScheduled(scheduled)
         .withNumberReady(scheduled).withUpdatedNumberScheduled(scheduled).build());
-    return PipelineHealth.provisioned(lp, p, new PipelineHealth.Observed(ds, null, null, nodes),
+    return PipelineHealth.provisioned(lp, p, new PipelineHealth.Observed(ds, null, null).withNodes(nodes),
         new PipelineHealth.StageErrors(Map.of()), NOW);
   }
 
@@ -337,18 +337,18 @@ class PipelineHealthTest {
   @Test
   void theIndexerIsReadyWhenEveryReplicaIsReadyOnTheCurrentSpec() throws Exception {
     assertThat(indexer(pipeline(), null).getReason()).isEqualTo("Creating");
-    var ready = indexer(pipeline(), readyDeployment());
+    var ready = indexer(pipeline(), readyStatefulSet());
     assertThat(ready.getStatus()).isEqualTo("True");
     assertThat(ready.getReason()).isEqualTo("Ready");
     assertThat(ready.getMessage()).isEqualTo("2/2 replicas");
 
-    var partly = indexer(pipeline(), deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(4L)
+    var partly = indexer(pipeline(), statefulSet().withStatus(new StatefulSetStatusBuilder().withObservedGeneration(4L)
         .withReplicas(2).withReadyReplicas(1).withUpdatedReplicas(2).build()).build());
     assertThat(partly.getStatus()).isEqualTo("False");
     assertThat(partly.getReason()).isEqualTo("ReplicasNotReady");
     assertThat(partly.getMessage()).isEqualTo("1/2 replicas");
 
-    var none = indexer(pipeline(), deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(4L)
+    var none = indexer(pipeline(), statefulSet().withStatus(new StatefulSetStatusBuilder().withObservedGeneration(4L)
         .withReplicas(2).withUpdatedReplicas(2).build()).build());
     assertThat(none.getReason()).isEqualTo("ReplicasNotReady");
     assertThat(none.getMessage()).isEqualTo("0/2 replicas");
@@ -356,16 +356,16 @@ class PipelineHealthTest {
 
   @Test
   void anIndexerRollingOutSaysHowManyReplicasRunTheCurrentSpec() throws Exception {
-    var rolling = indexer(pipeline(), deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(4L)
+    var rolling = indexer(pipeline(), statefulSet().withStatus(new StatefulSetStatusBuilder().withObservedGeneration(4L)
         .withReplicas(2).withReadyReplicas(2).withUpdatedReplicas(1).build()).build());
     assertThat(rolling.getStatus()).isEqualTo("False");
     assertThat(rolling.getReason()).isEqualTo(PipelineHealth.ROLLING_OUT);
     assertThat(rolling.getMessage()).isEqualTo("2/2 replicas ready, 1 of them updated to the current spec");
-    var unseen = indexer(pipeline(), deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(3L)
+    var unseen = indexer(pipeline(), statefulSet().withStatus(new StatefulSetStatusBuilder().withObservedGeneration(3L)
         .withReplicas(2).withReadyReplicas(2).withUpdatedReplicas(2).build()).build());
     assertThat(unseen.getReason()).as("not yet observed by its controller").isEqualTo(PipelineHealth.ROLLING_OUT);
-    var noStatus = indexer(pipeline(), deployment().build());
-    assertThat(noStatus.getReason()).as("a new Deployment is not a rollout").isEqualTo("ReplicasNotReady");
+    var noStatus = indexer(pipeline(), statefulSet().build());
+    assertThat(noStatus.getReason()).as("a new StatefulSet is not a rollout").isEqualTo("ReplicasNotReady");
     assertThat(noStatus.getMessage()).isEqualTo("0/2 replicas");
   }
 
@@ -373,14 +373,14 @@ class PipelineHealthTest {
   void anIndexerScaledToZeroOrWiderThanTheTopicSaysSo() throws Exception {
     LogPipeline zero = pipeline();
     zero.getSpec().getIndexer().setReplicas(0);
-    var scaledToZero = indexer(zero, deployment().build());
+    var scaledToZero = indexer(zero, statefulSet().build());
     assertThat(scaledToZero.getStatus()).isEqualTo("False");
     assertThat(scaledToZero.getReason()).isEqualTo("ScaledToZero");
     assertThat(scaledToZero.getMessage()).isEqualTo("spec.indexer.replicas is 0: events wait in the topic");
 
     LogPipeline wide = pipeline();
     wide.getSpec().getIndexer().setReplicas(8);
-    var idle = indexer(wide, deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(4L)
+    var idle = indexer(wide, statefulSet().withStatus(new StatefulSetStatusBuilder().withObservedGeneration(4L)
         .withReplicas(8).withReadyReplicas(8).withUpdatedReplicas(8).build()).build());
     assertThat(idle.getStatus()).isEqualTo("True");
     assertThat(idle.getMessage()).isEqualTo("8/8 replicas; 2 of them idle: the topic has only 6 partitions"
@@ -430,7 +430,7 @@ class PipelineHealthTest {
     LogPipeline lp = pipeline();
     var partlyReady = new PipelineHealth.Observed(daemonSet().withStatus(new DaemonSetStatusBuilder()
         .withObservedGeneration(2L).withDesiredNumberScheduled(3).withNumberReady(2).withUpdatedNumberScheduled(3)
-        .build()).build(), topic("True", null, null), readyDeployment());
+        .build()).build(), topic("True", null, null), readyStatefulSet());
 
     assertThat(step(lp, partlyReady, none(), NOW).getPhase()).as("never ready yet").isEqualTo(Phase.Progressing);
     LogPipelineStatus ready = step(lp, ready(), none(), NOW);
@@ -454,18 +454,18 @@ class PipelineHealthTest {
     LogPipeline lp = pipeline();
     step(lp, ready(), none(), NOW);
     var rolling = new PipelineHealth.Observed(readyDaemonSet(), topic("True", null, null),
-        deployment().withStatus(new DeploymentStatusBuilder().withObservedGeneration(4L).withReplicas(2)
+        statefulSet().withStatus(new StatefulSetStatusBuilder().withObservedGeneration(4L).withReplicas(2)
             .withReadyReplicas(1).withUpdatedReplicas(1).build()).build());
     LogPipelineStatus s = step(lp, rolling, none(), LATER);
     assertThat(s.getPhase()).isEqualTo(Phase.Progressing);
     assertCondition(s, PipelineHealth.READY, "False", "IndexerReadyNotReady", "not ready: IndexerReady");
     // A rollout and a lost stage at once: Degraded; and still Degraded when the rollout is done.
     var rollingAndLost = new PipelineHealth.Observed(readyDaemonSet(), topic("False", "KafkaError", "down"),
-        rolling.deployment());
+        rolling.statefulSet());
     assertThat(step(lp, rollingAndLost, none(), LATER).getPhase()).isEqualTo(Phase.Degraded);
     step(lp, rolling, none(), LATER);
     var lostAfterRollout = new PipelineHealth.Observed(readyDaemonSet(), topic("False", "KafkaError", "down"),
-        readyDeployment());
+        readyStatefulSet());
     assertThat(step(lp, lostAfterRollout, none(), LATER).getPhase()).isEqualTo(Phase.Degraded);
   }
 

@@ -88,7 +88,8 @@ final class Harness {
             client.rbac().clusterRoles().withLabel(key, value).list().getItems(),
             client.rbac().clusterRoleBindings().withLabel(key, value).list().getItems(),
             client.apps().daemonSets().inAnyNamespace().withLabel(key, value).list().getItems(),
-            client.apps().deployments().inAnyNamespace().withLabel(key, value).list().getItems(),
+            client.apps().statefulSets().inAnyNamespace().withLabel(key, value).list().getItems(),
+            client.policy().v1().podDisruptionBudget().inAnyNamespace().withLabel(key, value).list().getItems(),
             client.services().inAnyNamespace().withLabel(key, value).list().getItems(),
             client.resources(KafkaTopic.class).inAnyNamespace().withLabel(key, value).list().getItems())
         .flatMap(List::stream)
@@ -100,7 +101,7 @@ final class Harness {
   /** What {@link #managedObjects} holds for {@code pipelines} pipelines, exactly one of each child. */
   static Map<String, Integer> childrenOf(int pipelines) {
     return Map.of("ConfigMap", 2 * pipelines, "ServiceAccount", pipelines, "ClusterRole", pipelines,
-        "ClusterRoleBinding", pipelines, "DaemonSet", pipelines, "Deployment", pipelines,
-        "Service", pipelines, "KafkaTopic", pipelines);
+        "ClusterRoleBinding", pipelines, "DaemonSet", pipelines, "StatefulSet", pipelines,
+        "PodDisruptionBudget", pipelines, "Service", pipelines, "KafkaTopic", pipelines);
   }
 }

@@ -114,8 +114,8 @@ class ConfigHashPropertiesTest {
       boolean shipperHash = hash(ShipperModel.daemonSet(a).getSpec().getTemplate())
           .equals(hash(ShipperModel.daemonSet(b).getSpec().getTemplate()));
       boolean indexerData = IndexerModel.configMap(a).getData().equals(IndexerModel.configMap(b).getData());
-      boolean indexerHash = hash(IndexerModel.deployment(a).getSpec().getTemplate())
-          .equals(hash(IndexerModel.deployment(b).getSpec().getTemplate()));
+      boolean indexerHash = hash(IndexerModel.statefulSet(a).getSpec().getTemplate())
+          .equals(hash(IndexerModel.statefulSet(b).getSpec().getTemplate()));
 
       coverage.collect("filebeat.yml", shipperData ? "same" : "changed");
       coverage.collect("logstash config", indexerData ? "same" : "changed");
@@ -157,8 +157,8 @@ class ConfigHashPropertiesTest {
     assertData(IndexerModel.configMap(a), IndexerModel.configMap(b));
     assertThat(hash(ShipperModel.daemonSet(b).getSpec().getTemplate()))
         .isEqualTo(hash(ShipperModel.daemonSet(a).getSpec().getTemplate()));
-    assertThat(hash(IndexerModel.deployment(b).getSpec().getTemplate()))
-        .isEqualTo(hash(IndexerModel.deployment(a).getSpec().getTemplate()));
+    assertThat(hash(IndexerModel.statefulSet(b).getSpec().getTemplate()))
+        .isEqualTo(hash(IndexerModel.statefulSet(a).getSpec().getTemplate()));
   }
 
   private static void assertData(ConfigMap a, ConfigMap b) {

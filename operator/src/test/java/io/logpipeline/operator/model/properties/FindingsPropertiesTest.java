@@ -269,7 +269,7 @@ class FindingsPropertiesTest {
     } catch (InvalidSpecException e) {
       return;
     }
-    String opts = io.logpipeline.operator.model.IndexerModel.deployment(p).getSpec().getTemplate().getSpec()
+    String opts = io.logpipeline.operator.model.IndexerModel.statefulSet(p).getSpec().getTemplate().getSpec()
         .getContainers().get(0).getEnv().stream().filter(e -> e.getName().equals("LS_JAVA_OPTS"))
         .findFirst().orElseThrow().getValue();
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("-Xmx(\\d+)m").matcher(opts);

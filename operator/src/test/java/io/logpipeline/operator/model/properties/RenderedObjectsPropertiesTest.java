@@ -13,7 +13,10 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.logpipeline.operator.model.IndexerModel;
+import io.logpipeline.operator.model.QueueDrain;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.logpipeline.operator.api.LogPipeline;
@@ -42,13 +45,13 @@ class RenderedObjectsPropertiesTest {
 
     assertThat(render.objects()).extracting(HasMetadata::getKind).containsExactlyInAnyOrder(
         "ConfigMap", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "DaemonSet",
-        "KafkaTopic", "ConfigMap", "Deployment", "Service");
+        "KafkaTopic", "ConfigMap", "StatefulSet", "Service", "PodDisruptionBudget");
     for (HasMetadata o : render.objects()) {
       String kind = o.getKind();
       String name = o.getMetadata().getName();
       String what = kind + " " + name;
       switch (kind) {
-        case "DaemonSet", "Deployment", "Service", "ConfigMap", "ServiceAccount" -> {
+        case "DaemonSet", "StatefulSet", "Service", "ConfigMap", "ServiceAccount", "PodDisruptionBudget" -> {
           assertThat(name).as(what).hasSizeBetween(1, WORKLOAD_NAME_MAX).matches(DNS_1035);
           assertThat(o.getMetadata().getNamespace()).as(what + " namespace").isEqualTo(p.namespace());
         }
@@ -72,10 +75,26 @@ class RenderedObjectsPropertiesTest {
     }
 
     DaemonSet ds = only(render, DaemonSet.class);
-    Deployment deployment = only(render, Deployment.class);
+    StatefulSet deployment = only(render, StatefulSet.class);
+    PodDisruptionBudget budget = only(render, PodDisruptionBudget.class);
+    assertSelects("PodDisruptionBudget", budget.getSpec().getSelector().getMatchLabels(),
+        deployment.getSpec().getTemplate());
+    // A replica's claim and its drain Job (whose pods carry its name as a label) stay legal up
+    // to the largest replica count.
+    int last = 999;
+    assertThat(KubernetesRules.isSubdomain(IndexerModel.claimName(p, last))).as("claim name").isTrue();
+    assertThat(QueueDrain.jobName(p, last)).as("drain Job name").hasSizeBetween(1, 63).matches(DNS_1035);
+    assertThat(QueueDrain.ordinal(p, IndexerModel.claimName(p, last))).contains(last);
+    var job = QueueDrain.job(p, IndexerModel.configMap(p), IndexerModel.claimName(p, last), last);
+    KubernetesRules.assertLegalLabels("drain Job pods", job.getSpec().getTemplate().getMetadata().getLabels());
+    assertThat(deployment.getSpec().getSelector().getMatchLabels())
+        .as("the StatefulSet's selector does not take the drain Job's pods")
+        .isNotEqualTo(Map.of())
+        .satisfies(selector -> assertThat(job.getSpec().getTemplate().getMetadata().getLabels()
+            .entrySet().containsAll(selector.entrySet())).isFalse());
     Service service = only(render, Service.class);
     assertSelects("DaemonSet", ds.getSpec().getSelector().getMatchLabels(), ds.getSpec().getTemplate());
-    assertSelects("Deployment", deployment.getSpec().getSelector().getMatchLabels(),
+    assertSelects("StatefulSet", deployment.getSpec().getSelector().getMatchLabels(),
         deployment.getSpec().getTemplate());
     assertSelects("Service", service.getSpec().getSelector(), deployment.getSpec().getTemplate());
     assertThat(ds.getSpec().getSelector().getMatchExpressions()).isNullOrEmpty();
