@@ -358,9 +358,15 @@ public final class SimulatedControllers implements AutoCloseable {
         if (informer(PersistentVolumeClaim.class).getStore().getByKey(ns + "/" + name) != null) {
           continue;
         }
+        // The template's labels and annotations, then the selector's labels, as the controller does.
+        Map<String, String> labels = new LinkedHashMap<>(
+            Objects.requireNonNullElse(template.getMetadata().getLabels(), Map.of()));
+        if (sts.getSpec().getSelector() != null && sts.getSpec().getSelector().getMatchLabels() != null) {
+          labels.putAll(sts.getSpec().getSelector().getMatchLabels());
+        }
         PersistentVolumeClaimBuilder claim = new PersistentVolumeClaimBuilder()
-            .withNewMetadata().withName(name).withNamespace(ns)
-                .withLabels(sts.getSpec().getSelector() == null ? null : sts.getSpec().getSelector().getMatchLabels())
+            .withNewMetadata().withName(name).withNamespace(ns).withLabels(labels)
+                .withAnnotations(template.getMetadata().getAnnotations())
             .endMetadata()
             .withSpec(template.getSpec());
         if (owned) {

@@ -110,7 +110,8 @@ class OperatorRequestsTest {
         "create clusterroles", "update clusterroles", "delete clusterroles",
         "create clusterrolebindings", "delete clusterrolebindings",
         "list kafkatopics", "watch kafkatopics", "create kafkatopics", "update kafkatopics", "delete kafkatopics",
-        "get secrets", "create events", "get kafkas", "get customresourcedefinitions");
+        "get secrets", "create events", "get kafkas", "get customresourcedefinitions",
+        "create jobs", "delete jobs", "delete persistentvolumeclaims", "delete deployments");
     // The operator's writes are the verbs the permission list grants for them, as it sends them:
     // create and update, never server-side apply (which would be a patch of every object); the
     // finalizer a JSON patch; the status a PUT of the subresource.
@@ -125,7 +126,7 @@ class OperatorRequestsTest {
         .extracting(ApiRequest::verb, ApiRequest::name).containsOnly(org.assertj.core.groups.Tuple.tuple("get",
             "kafkas.kafka.strimzi.io"));
     assertThat(requests).filteredOn(r -> r.resource().equals("secrets") && r.name() != null)
-        .extracting(ApiRequest::name).allMatch(name -> name.equals("es-creds") || name.matches("(audit|secure)-kafka-(shipper|indexer)")
+        .extracting(ApiRequest::name).allMatch(name -> name.equals("es-creds") || name.matches("(audit|secure|queued)-kafka-(shipper|indexer)")
             || name.matches("logging\\.secure-(shipper|indexer)") || name.equals("my-cluster-cluster-ca-cert"),
             "the search credentials, the Kafka credential copies, Strimzi's user Secrets and its cluster CA");
     // Every use the list names outside leader election (which the next test covers) is exercised,
@@ -287,7 +288,37 @@ class OperatorRequestsTest {
                   .list().getItems().isEmpty());
       client.resources(LogPipeline.class).inNamespace(NS).withName("secure").delete();
       await().atMost(Duration.ofSeconds(30)).until(() -> current("secure") == null);
-    }
+
+      // Queue volumes: the Deployment of the previous version goes once the StatefulSet is ready;
+      // a scale-down drains the removed replica's volume with a Job, then deletes both; the
+      // deletion drains and deletes the rest.
+      LogPipeline queued = client.resource(pipeline("queued", "7d")).create();
+      io.logpipeline.operator.model.Pipeline p;
+      try {
+        p = io.logpipeline.operator.model.Pipeline.resolve(queued);
+      } catch (io.logpipeline.operator.model.InvalidSpecException e) {
+        throw new AssertionError(e);
+      }
+      client.resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+          .withMetadata(p.metadata(p.indexerName(), io.logpipeline.operator.model.Pipeline.COMPONENT_INDEXER,
+              "logstash"))
+          .editMetadata().addNewOwnerReference().withApiVersion("logpipeline.io/v1alpha1").withKind("LogPipeline")
+              .withName("queued").withUid(queued.getMetadata().getUid()).withController(true).endOwnerReference()
+          .endMetadata()
+          .withNewSpec().withReplicas(1).withNewSelector().withMatchLabels(p.selectorLabels("logstash")).endSelector()
+              .withNewTemplate().withNewMetadata().withLabels(p.labels(
+                  io.logpipeline.operator.model.Pipeline.COMPONENT_INDEXER, "logstash")).endMetadata()
+              .withNewSpec().addNewContainer().withName("logstash").withImage("logstash").endContainer().endSpec()
+              .endTemplate().endSpec()
+          .build()).create();
+      await().atMost(Duration.ofSeconds(60)).until(() ->
+          client.apps().deployments().inNamespace(NS).withName("queued-logstash").get() == null
+              && queueClaims("queued") == 2);
+      TestLogPipelines.edit(client, NS, "queued", changed -> changed.getSpec().getIndexer().setReplicas(1));
+      await().atMost(Duration.ofSeconds(60)).until(() ->
+          queueClaims("queued") == 1 && client.batch().v1().jobs().inNamespace(NS).list().getItems().isEmpty());
+      client.resources(LogPipeline.class).inNamespace(NS).withName("queued").delete();
+      await().atMost(Duration.ofSeconds(60)).until(() -> current("queued") == null && queueClaims("queued") == 0);
 
     // An invalid pipeline: a Warning Event.
     client.resource(pipeline("broken", "7 days")).create();
@@ -298,8 +329,15 @@ class OperatorRequestsTest {
     // Delete: the finalizer removes the cluster-scoped objects and the topic, then itself.
     client.resources(LogPipeline.class).inNamespace(NS).withName("audit").delete();
     client.resources(LogPipeline.class).inNamespace(NS).withName("broken").delete();
-    await().atMost(Duration.ofSeconds(30)).until(() ->
+    // (the simulated controllers run the Jobs that drain the queue volumes of "audit")
+    await().atMost(Duration.ofSeconds(60)).until(() ->
         current("audit") == null && current("broken") == null && topic("audit") == null);
+    }
+  }
+
+  private static long queueClaims(String pipeline) {
+    return client.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
+        .filter(c -> c.getMetadata().getName().startsWith("queue-" + pipeline + "-logstash-")).count();
   }
 
   /** Parses a request path the way the API server does for authorization; empty for non-resource URLs. */

@@ -296,7 +296,7 @@ class ExternalKafkaIntegrationTest {
     places.addAll(client.resources(LogPipeline.class).inAnyNamespace().list().getItems());
     places.addAll(client.v1().events().inAnyNamespace().list().getItems());
     places.addAll(client.apps().daemonSets().inAnyNamespace().list().getItems());
-    places.addAll(client.apps().deployments().inAnyNamespace().list().getItems());
+    places.addAll(client.apps().statefulSets().inAnyNamespace().list().getItems());
     assertThat(places).isNotEmpty().allSatisfy(o -> assertThat(Serialization.asYaml(o))
         .as("%s %s", o.getKind(), o.getMetadata().getName()).doesNotContain(value));
     assertThat(logLines).isNotEmpty().noneMatch(line -> line.contains(value));

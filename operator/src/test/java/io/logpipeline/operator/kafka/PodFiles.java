@@ -44,9 +44,10 @@ final class PodFiles {
       }
     }
     for (VolumeMount m : container.getVolumeMounts()) {
+      // A mount without a pod volume is a StatefulSet's claim template (the queue): no credentials there.
       Volume v = template.getSpec().getVolumes().stream().filter(x -> x.getName().equals(m.getName()))
-          .findFirst().orElseThrow();
-      if (v.getSecret() == null) {
+          .findFirst().orElse(null);
+      if (v == null || v.getSecret() == null) {
         continue;
       }
       Secret secret = secrets.get(v.getSecret().getSecretName());

@@ -102,16 +102,17 @@ class NodesAndBrokersTest {
     client.resource(ds).updateStatus();
   }
 
-  /** What the Deployment controller reports once the Logstash replicas are ready. */
+  /** What the StatefulSet controller reports once the Logstash replicas are ready. */
   static void indexerReady(String name) {
     await().atMost(Duration.ofSeconds(30)).until(() ->
-        client.apps().deployments().inNamespace(NS).withName(name + "-logstash").get() != null);
-    var deployment = client.apps().deployments().inNamespace(NS).withName(name + "-logstash").get();
-    int replicas = deployment.getSpec().getReplicas();
-    deployment.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(replicas)
+        client.apps().statefulSets().inNamespace(NS).withName(name + "-logstash").get() != null);
+    var statefulSet = client.apps().statefulSets().inNamespace(NS).withName(name + "-logstash").get();
+    int replicas = statefulSet.getSpec().getReplicas();
+    statefulSet.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder().withReplicas(replicas)
         .withReadyReplicas(replicas).withUpdatedReplicas(replicas).withAvailableReplicas(replicas)
-        .withObservedGeneration(deployment.getMetadata().getGeneration()).build());
-    client.resource(deployment).updateStatus();
+        .withCurrentReplicas(replicas).withCurrentRevision("r1").withUpdateRevision("r1")
+        .withObservedGeneration(statefulSet.getMetadata().getGeneration()).build());
+    client.resource(statefulSet).updateStatus();
   }
 
   static void topicReady(String name) {

@@ -3,7 +3,7 @@ package io.logpipeline.operator.reconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -153,7 +153,7 @@ class StrimziKafkaSecurityIntegrationTest {
     String shipperVersion = ds.getSpec().getTemplate().getMetadata().getAnnotations()
         .get(KafkaSecurity.SECRET_VERSION_ANNOTATION);
     assertThat(shipperVersion).isNotBlank();
-    Deployment logstash = client.apps().deployments().inNamespace(NS).withName("payments-logstash").get();
+    StatefulSet logstash = client.apps().statefulSets().inNamespace(NS).withName("payments-logstash").get();
     assertThat(logstash.getSpec().getTemplate().getSpec().getVolumes())
         .anySatisfy(v -> assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName())
             .isEqualTo("payments-kafka-indexer"));
@@ -171,7 +171,7 @@ class StrimziKafkaSecurityIntegrationTest {
           .isNotEqualTo(shipperVersion);
     });
     // The indexer's credentials did not change: its pods stay.
-    assertThat(client.apps().deployments().inNamespace(NS).withName("payments-logstash").get()
+    assertThat(client.apps().statefulSets().inNamespace(NS).withName("payments-logstash").get()
         .getSpec().getTemplate().getMetadata().getAnnotations().get(KafkaSecurity.SECRET_VERSION_ANNOTATION))
         .isEqualTo(logstash.getSpec().getTemplate().getMetadata().getAnnotations().get(KafkaSecurity.SECRET_VERSION_ANNOTATION));
 
@@ -214,7 +214,7 @@ class StrimziKafkaSecurityIntegrationTest {
     places.addAll(client.resources(LogPipeline.class).inAnyNamespace().list().getItems());
     places.addAll(client.v1().events().inAnyNamespace().list().getItems());
     places.addAll(client.apps().daemonSets().inAnyNamespace().list().getItems());
-    places.addAll(client.apps().deployments().inAnyNamespace().list().getItems());
+    places.addAll(client.apps().statefulSets().inAnyNamespace().list().getItems());
     places.addAll(client.resources(KafkaUser.class).inAnyNamespace().list().getItems());
     assertThat(places).isNotEmpty().allSatisfy(o -> assertThat(Serialization.asYaml(o))
         .as("%s %s", o.getKind(), o.getMetadata().getName()).doesNotContain(value));

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.logpipeline.operator.TestLogPipelines;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.Phase;
+import io.logpipeline.operator.elastic.OpenSearchNode;
 import io.logpipeline.operator.elastic.SearchClients;
 import java.time.Duration;
 import java.util.Map;
@@ -32,6 +33,8 @@ class UnreadableSpecTest {
 
   static KubernetesClient client;
   static LogPipelineOperator operator;
+  // The indexer starts only once its templates are in a search cluster: a running pipeline needs one.
+  static OpenSearchNode search;
 
   static final String NS = "logging";
   static final String KAFKA_NS = "kafka";
@@ -53,6 +56,7 @@ class UnreadableSpecTest {
 
   @BeforeAll
   static void start() {
+    search = OpenSearchNode.startNew();
     TestLogPipelines.installStrimziKafka(client, KAFKA_NS);
     // Stored first, so the informer's very first list holds it.
     generic().resource(Serialization.unmarshal(UNREADABLE, GenericKubernetesResource.class)).create();
@@ -65,6 +69,9 @@ class UnreadableSpecTest {
   static void stop() {
     if (operator != null) {
       operator.close();
+    }
+    if (search != null) {
+      search.close();
     }
   }
 
@@ -99,7 +106,7 @@ class UnreadableSpecTest {
   @Test
   void aRunningPipelineWhoseSpecTurnsUnreadableKeepsWhatRunsAndItsTopic() {
     String name = "turns";
-    LogPipeline lp = TestLogPipelines.minimal(name, NS, NO_SEARCH);
+    LogPipeline lp = TestLogPipelines.minimal(name, NS, search.httpUri().toString());
     lp.getSpec().getKafka().setNamespace(KAFKA_NS);
     client.resource(lp).create();
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->

@@ -1,7 +1,7 @@
 package io.logpipeline.operator.reliability;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.logpipeline.operator.FaultyApiServer;
 import io.logpipeline.operator.SimulatedControllers;
@@ -89,7 +89,7 @@ class WatchFaultsTest {
       assertThat(children.get("filebeat")).as("DaemonSet deleted while not watching").isNotNull();
       assertThat(((ConfigMap) children.get("logstash-config")).getData().get("pipeline.conf"))
           .as("drift while not watching").doesNotContain("input {} output {}");
-      assertThat(((Deployment) children.get("logstash")).getSpec().getReplicas()).as("spec change").isEqualTo(3);
+      assertThat(((StatefulSet) children.get("logstash")).getSpec().getReplicas()).as("spec change").isEqualTo(3);
       assertThat(Harness.ready(Harness.pipeline(client, NS, "before"))).isTrue();
       assertThat(Harness.ready(Harness.pipeline(client, NS, "during"))).as("created while not watching").isTrue();
     });
