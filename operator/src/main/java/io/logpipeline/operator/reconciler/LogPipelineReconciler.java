@@ -208,7 +208,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
         LogstashQueueDrainDependent.plan(pipeline, context, IndexerModel.replicas(pipeline)),
         ShipperNodes.list(context),
         context.getSecondaryResourcesAsStream(KafkaUser.class).toList(),
-        kafka.waiting(), kafka.externalTopic().orElse(null));
+        kafka.waiting(), kafka.externalTopic().orElse(null), null);
     LogPipelineStatus status = PipelineHealth.provisioned(lp, pipeline, observed, errors, now);
     if (!errors.byCondition().isEmpty()) {
       // The status goes out through updateErrorStatus, and JOSDK retries with backoff.
@@ -368,18 +368,26 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     return false;
   }
 
-  /** A Warning Event for each condition that turned False, or changed its reason, since the last status. */
+  /**
+   * A Warning Event for each condition that turned False, or changed its reason, since the last
+   * status; a Normal one when Flowing turns True again.
+   */
   private void emitEvents(LogPipeline lp, LogPipelineStatus status, Context<LogPipeline> context) {
     List<Condition> previous = lp.getStatus() == null || lp.getStatus().getConditions() == null
         ? List.of() : lp.getStatus().getConditions();
     for (var c : status.getConditions()) {
+      if (PipelineHealth.FLOWING.equals(c.getType()) && "True".equals(c.getStatus())
+          && previous.stream().anyMatch(old -> old.getType().equals(c.getType()) && "False".equals(old.getStatus()))) {
+        event(lp, context, "Normal", c.getReason(), "Flowing again: " + c.getMessage());
+        continue;
+      }
       boolean warning = PipelineHealth.VALID.equals(c.getType())
           && PipelineHealth.WITH_WARNINGS.equals(c.getReason());
       if (warning) {
         boolean sameBefore = previous.stream().anyMatch(old -> old.getType().equals(c.getType())
             && Objects.equals(old.getReason(), c.getReason()) && Objects.equals(old.getMessage(), c.getMessage()));
         if (!sameBefore) {
-          event(lp, context, "SpecWarning", c.getMessage());
+          event(lp, context, "Warning", "SpecWarning", c.getMessage());
         }
         continue;
       }
@@ -394,12 +402,12 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       boolean seenBefore = previous.stream().anyMatch(old -> old.getType().equals(c.getType())
           && old.getStatus().equals(c.getStatus()) && Objects.equals(old.getReason(), c.getReason()));
       if (!seenBefore) {
-        event(lp, context, c.getReason(), c.getType() + ": " + c.getMessage());
+        event(lp, context, "Warning", c.getReason(), c.getType() + ": " + c.getMessage());
       }
     }
   }
 
-  private void event(LogPipeline lp, Context<LogPipeline> context, String reason, String message) {
+  private void event(LogPipeline lp, Context<LogPipeline> context, String type, String reason, String message) {
     String ts = clock.instant().toString();
     try {
       context.getClient().v1().events().inNamespace(namespace(lp)).resource(new EventBuilder()
@@ -408,7 +416,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
               .withApiVersion(lp.getApiVersion()).withKind(lp.getKind())
               .withName(name(lp)).withNamespace(namespace(lp))
               .withUid(lp.getMetadata().getUid()).build())
-          .withType("Warning")
+          .withType(type)
           .withReason(reason)
           .withMessage(message.length() > 1024 ? message.substring(0, 1021) + "..." : message)
           .withFirstTimestamp(ts).withLastTimestamp(ts).withCount(1)

@@ -407,7 +407,7 @@ class PipelineHealthTest {
     LogPipelineStatus s = step(pipeline(), ready(), none(), NOW);
     assertThat(s.getConditions()).extracting(Condition::getType).containsExactly(PipelineHealth.VALID,
         PipelineHealth.SHIPPER_READY, PipelineHealth.BUFFER_READY, PipelineHealth.INDEXER_READY,
-        PipelineHealth.INDEX_TEMPLATE_READY, PipelineHealth.READY);
+        PipelineHealth.INDEX_TEMPLATE_READY, PipelineHealth.READY, PipelineHealth.FLOWING);
     assertCondition(s, PipelineHealth.VALID, "True", "Valid", "spec is valid");
     assertCondition(s, PipelineHealth.INDEX_TEMPLATE_READY, "True", "Ready", "index template logs-logging.app is current");
     assertCondition(s, PipelineHealth.READY, "True", "Ready", "every stage is ready");
@@ -547,5 +547,22 @@ class PipelineHealthTest {
     assertCondition(s, PipelineHealth.READY, "False", "Paused", "spec.paused is true: the operator changes nothing");
     assertThat(s.getShippers()).isEqualTo("3/3");
     assertThat(s.getObservedGeneration()).isEqualTo(1L);
+  }
+
+  @Test
+  void flowingIsApartFromReadyAndCarriesTheFlowValues() throws Exception {
+    LogPipeline lp = pipeline();
+    LogPipelineStatus before = step(lp, ready(), none(), NOW);
+    assertCondition(before, PipelineHealth.FLOWING, "Unknown", "NotObservedYet", "the data path has not been observed yet");
+    assertThat(before.getFlow()).isNull();
+
+    var flow = new LogPipelineStatus.FlowStatus(120L, "4s", "2.1s", 0L, "2026-11-25T12:00:00Z");
+    LogPipelineStatus stuck = step(lp, ready().withFlow(new io.logpipeline.operator.health.FlowVerdict(
+        "False", "LagGrowing", "lag grew", flow)), none(), NOW.plusSeconds(60));
+    assertCondition(stuck, PipelineHealth.FLOWING, "False", "LagGrowing", "lag grew");
+    assertCondition(stuck, PipelineHealth.READY, "True", "Ready", "every stage is ready");
+    assertThat(stuck.getPhase()).isEqualTo(io.logpipeline.operator.api.Phase.Ready);
+    assertThat(stuck.getFlow()).isEqualTo(flow);
+    assertThat(condition(stuck, PipelineHealth.FLOWING).getLastTransitionTime()).isEqualTo("2026-11-25T12:01:00Z");
   }
 }
