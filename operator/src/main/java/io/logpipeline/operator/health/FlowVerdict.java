@@ -34,6 +34,19 @@ public record FlowVerdict(String status, String reason, String message, FlowStat
     return new FlowVerdict(UNKNOWN, NOT_OBSERVED, "the data path has not been observed yet", null);
   }
 
+  /**
+   * The verdict a status shows, or null when it has no Flowing condition: what a new operator
+   * (a restart, a new leader) shows until its own first poll, instead of forgetting it.
+   */
+  public static FlowVerdict of(io.logpipeline.operator.api.LogPipelineStatus status, String conditionType) {
+    if (status == null || status.getConditions() == null) {
+      return null;
+    }
+    return status.getConditions().stream().filter(c -> conditionType.equals(c.getType())).findFirst()
+        .map(c -> new FlowVerdict(c.getStatus(), c.getReason(), c.getMessage(), status.getFlow()))
+        .orElse(null);
+  }
+
   /** Whether the condition differs from {@code other}'s (status or reason): a flip worth a write. */
   public boolean flipsFrom(FlowVerdict other) {
     return other == null || !status.equals(other.status) || !reason.equals(other.reason);

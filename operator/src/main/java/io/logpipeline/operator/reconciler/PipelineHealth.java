@@ -69,7 +69,7 @@ public final class PipelineHealth {
    * @param kafkaUsers the pipeline's Strimzi KafkaUsers that exist
    * @param credentialsWaiting per client, what its copied Kafka credentials still wait for
    * @param externalTopic the topic of an external Kafka, as the operator left it
-   * @param flow the data path as the flow observer last published it, or null before its first poll
+   * @param flow the data path as the flow observer last published it, or null when no observer runs
    */
   public record Observed(DaemonSet daemonSet, KafkaTopic topic, StatefulSet statefulSet,
       Deployment legacyDeployment, QueueDrain.Plan drain, List<Node> nodes,
@@ -225,10 +225,12 @@ public final class PipelineHealth {
             "not ready: " + String.join(", ", notReady), gen));
 
     // Flowing is about the data, not the objects: it is left out of Ready and of the phase.
-    FlowVerdict flow = seen.flow() == null ? FlowVerdict.notObserved() : seen.flow();
-    conditions.add(new ConditionBuilder().withType(FLOWING).withStatus(flow.status())
-        .withReason(flow.reason()).withMessage(flow.message()).withObservedGeneration(gen).build());
-    status.setFlow(flow.flow());
+    FlowVerdict flow = seen.flow();
+    if (flow != null) {
+      conditions.add(new ConditionBuilder().withType(FLOWING).withStatus(flow.status())
+          .withReason(flow.reason()).withMessage(flow.message()).withObservedGeneration(gen).build());
+      status.setFlow(flow.flow());
+    }
 
     Phase previous = lp.getStatus() == null ? null : lp.getStatus().getPhase();
     // A changed spec rolling out is progress, not a failure: the previous pods keep running.

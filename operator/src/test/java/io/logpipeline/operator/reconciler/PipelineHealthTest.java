@@ -407,7 +407,7 @@ class PipelineHealthTest {
     LogPipelineStatus s = step(pipeline(), ready(), none(), NOW);
     assertThat(s.getConditions()).extracting(Condition::getType).containsExactly(PipelineHealth.VALID,
         PipelineHealth.SHIPPER_READY, PipelineHealth.BUFFER_READY, PipelineHealth.INDEXER_READY,
-        PipelineHealth.INDEX_TEMPLATE_READY, PipelineHealth.READY, PipelineHealth.FLOWING);
+        PipelineHealth.INDEX_TEMPLATE_READY, PipelineHealth.READY);
     assertCondition(s, PipelineHealth.VALID, "True", "Valid", "spec is valid");
     assertCondition(s, PipelineHealth.INDEX_TEMPLATE_READY, "True", "Ready", "index template logs-logging.app is current");
     assertCondition(s, PipelineHealth.READY, "True", "Ready", "every stage is ready");
@@ -552,7 +552,10 @@ class PipelineHealthTest {
   @Test
   void flowingIsApartFromReadyAndCarriesTheFlowValues() throws Exception {
     LogPipeline lp = pipeline();
-    LogPipelineStatus before = step(lp, ready(), none(), NOW);
+    LogPipelineStatus off = step(lp, ready(), none(), NOW);
+    assertThat(off.getConditions()).as("without a flow observer there is no Flowing condition")
+        .extracting(Condition::getType).doesNotContain(PipelineHealth.FLOWING);
+    LogPipelineStatus before = step(lp, ready().withFlow(io.logpipeline.operator.health.FlowVerdict.notObserved()), none(), NOW);
     assertCondition(before, PipelineHealth.FLOWING, "Unknown", "NotObservedYet", "the data path has not been observed yet");
     assertThat(before.getFlow()).isNull();
 
@@ -561,8 +564,11 @@ class PipelineHealthTest {
         "False", "LagGrowing", "lag grew", flow)), none(), NOW.plusSeconds(60));
     assertCondition(stuck, PipelineHealth.FLOWING, "False", "LagGrowing", "lag grew");
     assertCondition(stuck, PipelineHealth.READY, "True", "Ready", "every stage is ready");
-    assertThat(stuck.getPhase()).isEqualTo(io.logpipeline.operator.api.Phase.Ready);
+    assertThat(stuck.getPhase()).isEqualTo(Phase.Ready);
     assertThat(stuck.getFlow()).isEqualTo(flow);
+    assertThat(stuck.getConditions()).extracting(Condition::getType).containsExactly(PipelineHealth.VALID,
+        PipelineHealth.SHIPPER_READY, PipelineHealth.BUFFER_READY, PipelineHealth.INDEXER_READY,
+        PipelineHealth.INDEX_TEMPLATE_READY, PipelineHealth.READY, PipelineHealth.FLOWING);
     assertThat(condition(stuck, PipelineHealth.FLOWING).getLastTransitionTime()).isEqualTo("2026-11-25T12:01:00Z");
   }
 }

@@ -1,0 +1,129 @@
+package io.logpipeline.operator.health;
+
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.logpipeline.operator.kafka.AdminClientKafkaAdmin;
+import io.logpipeline.operator.kafka.KafkaConnection;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Produces the canary events: one Kafka producer per Kafka cluster, closed when no pipeline on it
+ * is observed any more. A canary is marked by the record header {@value #HEADER} (its value the
+ * pipeline's uid): a log line cannot set a header, so no line the shipper sends can pose as one.
+ */
+public class CanarySender implements AutoCloseable {
+
+  /** The record header that marks a canary; the generated Logstash pipeline routes on it. */
+  public static final String HEADER = "logpipeline-canary";
+  static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
+  private static final Logger log = LoggerFactory.getLogger(CanarySender.class);
+
+  private final Function<KafkaConnection, Producer<byte[], byte[]>> factory;
+  private final Map<KafkaConnection, Producer<byte[], byte[]>> producers = new HashMap<>();
+  private final Map<KafkaConnection, Set<ResourceID>> users = new HashMap<>();
+
+  public CanarySender() {
+    this(CanarySender::producer);
+  }
+
+  CanarySender(Function<KafkaConnection, Producer<byte[], byte[]>> factory) {
+    this.factory = factory;
+  }
+
+  /** No canaries: for operators that run without a Kafka cluster to send to (tests). */
+  public static CanarySender none() {
+    return new CanarySender(c -> null) {
+      @Override
+      boolean send(FlowTarget target, Instant now) {
+        return false;
+      }
+    };
+  }
+
+  /**
+   * Sends the pipeline's canary, stamped with {@code now}; waits for the brokers' acknowledgement.
+   *
+   * @return whether the topic has it
+   */
+  boolean send(FlowTarget target, Instant now) {
+    Producer<byte[], byte[]> producer;
+    try {
+      synchronized (this) {
+        users.computeIfAbsent(target.kafka(), c -> new HashSet<>()).add(target.id());
+        producer = producers.computeIfAbsent(target.kafka(), factory);
+      }
+    } catch (RuntimeException e) {
+      // Kafka's client refuses an address it cannot resolve at once.
+      log.debug("cannot create a producer for {}: {}", target.kafka(), e.getMessage());
+      return false;
+    }
+    byte[] value = ("{\"" + FlowObserver.CANARY_SENT + "\":" + now.toEpochMilli()
+        + ",\"message\":\"logpipeline-operator canary\"}").getBytes(StandardCharsets.UTF_8);
+    var record = new ProducerRecord<byte[], byte[]>(target.topic(), null, null, value,
+        List.of(new RecordHeader(HEADER, target.uid().getBytes(StandardCharsets.UTF_8))));
+    try {
+      producer.send(record).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      log.debug("cannot send the canary of {} to topic {}: {}", target.id(), target.topic(), e.getMessage());
+      return false;
+    }
+  }
+
+  /** The pipeline sends no more canaries; its cluster's producer closes when no one else does. */
+  synchronized void release(ResourceID id) {
+    for (var it = users.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getValue().remove(id) && e.getValue().isEmpty()) {
+        it.remove();
+        Producer<byte[], byte[]> producer = producers.remove(e.getKey());
+        if (producer != null) {
+          producer.close(Duration.ofSeconds(5));
+        }
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    producers.values().forEach(p -> p.close(Duration.ofSeconds(5)));
+    producers.clear();
+    users.clear();
+  }
+
+  private static Producer<byte[], byte[]> producer(KafkaConnection connection) {
+    Properties props = AdminClientKafkaAdmin.properties(connection, SEND_TIMEOUT);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "logpipeline-operator-canary");
+    // As the shipper writes: acknowledged by every in-sync replica.
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    props.remove("default.api.timeout.ms");
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+}
