@@ -34,7 +34,7 @@ import java.util.function.Function;
 public class CanarySender implements AutoCloseable {
 
   /** The record header that marks a canary; the generated Logstash pipeline routes on it. */
-  public static final String HEADER = "logpipeline-canary";
+  public static final String HEADER = io.logpipeline.operator.model.CanaryModel.HEADER;
   static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
   private static final Logger log = LoggerFactory.getLogger(CanarySender.class);
 

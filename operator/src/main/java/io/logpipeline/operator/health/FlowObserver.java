@@ -44,9 +44,9 @@ public final class FlowObserver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FlowObserver.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The canaries' index, shared by the pipelines of a search cluster: one document each. */
-  public static final String CANARY_INDEX = "logpipeline-canary";
+  public static final String CANARY_INDEX = io.logpipeline.operator.model.CanaryModel.INDEX;
   /** The canary document's field with the time the operator sent it (epoch ms). */
-  public static final String CANARY_SENT = "canary_sent";
+  public static final String CANARY_SENT = io.logpipeline.operator.model.CanaryModel.SENT;
 
   private final KafkaClients kafkaClients;
   private final SearchClients searchClients;
