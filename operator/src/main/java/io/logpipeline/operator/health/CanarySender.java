@@ -69,12 +69,12 @@ public class CanarySender implements AutoCloseable {
     Producer<byte[], byte[]> producer;
     try {
       synchronized (this) {
-        users.computeIfAbsent(target.kafka(), c -> new HashSet<>()).add(target.id());
-        producer = producers.computeIfAbsent(target.kafka(), factory);
+        users.computeIfAbsent(target.canaryKafka(), c -> new HashSet<>()).add(target.id());
+        producer = producers.computeIfAbsent(target.canaryKafka(), factory);
       }
     } catch (RuntimeException e) {
       // Kafka's client refuses an address it cannot resolve at once.
-      log.debug("cannot create a producer for {}: {}", target.kafka(), e.getMessage());
+      log.debug("cannot create a producer for {}: {}", target.canaryKafka(), e.getMessage());
       return false;
     }
     byte[] value = ("{\"" + FlowObserver.CANARY_SENT + "\":" + now.toEpochMilli()

@@ -185,9 +185,9 @@ public final class FlowObserver implements AutoCloseable {
       FlowVerdict live = result.verdict();
       t.latest = live;
       var flow = live.flow();
-      metrics.record(e.getKey(), flow.lag(), age(search.get(e.getKey()), now),
-          result.memory().canaryLatency() == null ? null : result.memory().canaryLatency().toMillis() / 1000.0,
-          flow.deadLetters());
+      KafkaReading k = kafka.get(e.getKey());
+      metrics.record(e.getKey(), flow.lag(), age(search.get(e.getKey()), now), canarySeconds(result.memory(), now),
+          flow.deadLetters(), k.answered() ? k.atRisk() : null);
       FlowVerdict before = t.published;
       boolean stale = before == null || before.flow() == null
           || !Instant.parse(before.flow().observedAt()).plus(writeInterval).isAfter(now);
@@ -198,7 +198,7 @@ public final class FlowObserver implements AutoCloseable {
           onChange.accept(e.getKey());
         }
       }
-      if (target.settings().canaryEnabled() && target.kafka() != null && canaryDue(t.memory, target, now)) {
+      if (target.settings().canaryEnabled() && target.canaryKafka() != null && canaryDue(t.memory, target, now)) {
         if (canaries.send(target, now)) {
           t.memory = t.memory.canarySent(now);
           sent++;
@@ -215,6 +215,15 @@ public final class FlowObserver implements AutoCloseable {
   private static boolean canaryDue(FlowMemory memory, FlowTarget target, Instant now) {
     Instant last = memory.lastCanarySent();
     return last == null || !last.plus(target.settings().canaryInterval()).isAfter(now);
+  }
+
+  private static Double canarySeconds(FlowMemory memory, Instant now) {
+    Duration latency = memory.canaryLatency();
+    if (!memory.pendingCanaries().isEmpty()) {
+      Duration waiting = Duration.between(memory.pendingCanaries().get(0), now);
+      latency = latency == null || waiting.compareTo(latency) > 0 ? waiting : latency;
+    }
+    return latency == null ? null : latency.toMillis() / 1000.0;
   }
 
   private static Double age(SearchReading search, Instant now) {

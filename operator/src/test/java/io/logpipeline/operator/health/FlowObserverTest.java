@@ -214,8 +214,8 @@ class FlowObserverTest {
     observer(Duration.ofMinutes(5));
     Fixture f = pipeline("audit", "5m");
     FlowTarget t = f.target();
-    FlowTarget down = new FlowTarget(t.id(), t.uid(), t.settings(), KafkaConnection.plaintext("127.0.0.1:" + freePort()),
-        null, t.topic(), t.group(), t.retentionMs(), t.search(), t.indices(), t.deadLetterIndices());
+    KafkaConnection nowhere = KafkaConnection.plaintext("127.0.0.1:" + freePort());
+    FlowTarget down = new FlowTarget(t.id(), t.uid(), t.settings(), nowhere, nowhere, null, t.topic(), t.group(), t.retentionMs(), t.search(), t.indices(), t.deadLetterIndices());
     observer.watch(down);
     observer.poll();
     FlowVerdict v = observer.published(t.id());
