@@ -7,6 +7,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -54,43 +57,51 @@ public class CanarySender implements AutoCloseable {
   public static CanarySender none() {
     return new CanarySender(c -> null) {
       @Override
-      boolean send(FlowTarget target, Instant now) {
-        return false;
+      Set<ResourceID> send(List<FlowTarget> targets, Instant now) {
+        return Set.of();
       }
     };
   }
 
   /**
-   * Sends the pipeline's canary, stamped with {@code now}; waits for the brokers' acknowledgement.
+   * Sends the canaries of these pipelines, stamped with {@code now}, all at once (the producer
+   * batches them), and waits for the brokers' acknowledgements.
    *
-   * @return whether the topic has it
+   * @return the pipelines whose canary the topic has
    */
-  boolean send(FlowTarget target, Instant now) {
-    Producer<byte[], byte[]> producer;
-    try {
-      synchronized (this) {
-        users.computeIfAbsent(target.canaryKafka(), c -> new HashSet<>()).add(target.id());
-        producer = producers.computeIfAbsent(target.canaryKafka(), factory);
+  Set<ResourceID> send(List<FlowTarget> targets, Instant now) {
+    Map<ResourceID, Future<RecordMetadata>> sent = new HashMap<>();
+    for (FlowTarget target : targets) {
+      try {
+        Producer<byte[], byte[]> producer;
+        synchronized (this) {
+          users.computeIfAbsent(target.canaryKafka(), c -> new HashSet<>()).add(target.id());
+          producer = producers.computeIfAbsent(target.canaryKafka(), factory);
+        }
+        byte[] value = ("{\"" + FlowObserver.CANARY_SENT + "\":" + now.toEpochMilli()
+            + ",\"message\":\"logpipeline-operator canary\"}").getBytes(StandardCharsets.UTF_8);
+        List<Header> headers = List.of(new RecordHeader(HEADER, target.uid().getBytes(StandardCharsets.UTF_8)));
+        sent.put(target.id(), producer.send(new ProducerRecord<byte[], byte[]>(target.topic(), null, null, value,
+            headers)));
+      } catch (RuntimeException e) {
+        // Kafka's client refuses an address it cannot resolve at once.
+        log.debug("cannot send the canary of {}: {}", target.id(), e.getMessage());
       }
-    } catch (RuntimeException e) {
-      // Kafka's client refuses an address it cannot resolve at once.
-      log.debug("cannot create a producer for {}: {}", target.canaryKafka(), e.getMessage());
-      return false;
     }
-    byte[] value = ("{\"" + FlowObserver.CANARY_SENT + "\":" + now.toEpochMilli()
-        + ",\"message\":\"logpipeline-operator canary\"}").getBytes(StandardCharsets.UTF_8);
-    var record = new ProducerRecord<byte[], byte[]>(target.topic(), null, null, value,
-        List.of(new RecordHeader(HEADER, target.uid().getBytes(StandardCharsets.UTF_8))));
-    try {
-      producer.send(record).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      log.debug("cannot send the canary of {} to topic {}: {}", target.id(), target.topic(), e.getMessage());
-      return false;
+    Set<ResourceID> acknowledged = new HashSet<>();
+    long deadline = System.nanoTime() + SEND_TIMEOUT.toNanos();
+    for (var e : sent.entrySet()) {
+      try {
+        e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        acknowledged.add(e.getKey());
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException | TimeoutException failed) {
+        log.debug("the canary of {} was not acknowledged: {}", e.getKey(), failed.getMessage());
+      }
     }
+    return acknowledged;
   }
 
   /** The pipeline sends no more canaries; its cluster's producer closes when no one else does. */

@@ -176,6 +176,7 @@ public final class FlowObserver implements AutoCloseable {
     Map<ResourceID, SearchReading> search = readSearch(all.values());
     int triggered = 0;
     int sent = 0;
+    List<FlowTarget> due = new ArrayList<>();
     for (var e : all.entrySet()) {
       Tracked t = e.getValue();
       FlowTarget target = t.target;
@@ -199,11 +200,13 @@ public final class FlowObserver implements AutoCloseable {
         }
       }
       if (target.settings().canaryEnabled() && target.canaryKafka() != null && canaryDue(t.memory, target, now)) {
-        if (canaries.send(target, now)) {
-          t.memory = t.memory.canarySent(now);
-          sent++;
-        }
+        due.add(target);
       }
+    }
+    for (ResourceID id : canaries.send(due, now)) {
+      Tracked t = all.get(id);
+      t.memory = t.memory.canarySent(now);
+      sent++;
     }
     PollCost cost = new PollCost(all.size(), (int) all.values().stream().map(t -> t.target.kafka())
         .filter(java.util.Objects::nonNull).distinct().count(),
