@@ -131,9 +131,15 @@ public class CanarySender implements AutoCloseable {
     // As the shipper writes: acknowledged by every in-sync replica.
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
-    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
+    // Kafka refuses a delivery timeout below linger.ms + request.timeout.ms.
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT.toMillis() / 2);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT.toMillis());
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // The canaries of a poll are sent together: a few milliseconds let the producer put those of
+    // many topics into one request per broker instead of one each.
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    // Keep the topics' metadata between polls: Kafka's default (5 min) forgets a topic written
+    // every 5 minutes, the default canary interval, and every canary would fetch it again.
+    props.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, (int) Duration.ofDays(1).toMillis());
     props.remove("default.api.timeout.ms");
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
