@@ -20,12 +20,16 @@ import io.logpipeline.operator.model.SpecReader;
 @Categories("logging")
 @AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "Flowing", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.conditions[?(@.type==\"Flowing\")].status")
 @AdditionalPrinterColumn(name = "Phase", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Shippers", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.shippers")
 @AdditionalPrinterColumn(name = "Indexers", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.indexers")
+@AdditionalPrinterColumn(name = "Lag", type = AdditionalPrinterColumn.Type.INTEGER,
+    jsonPath = ".status.flow.lag")
 @AdditionalPrinterColumn(name = "Topic", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.buffer.topic")
 @AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE,

@@ -31,6 +31,10 @@ public class LogPipelineSpec {
   @JsonPropertyDescription("The Elasticsearch or OpenSearch cluster that stores the documents, and the index template the operator keeps there.")
   private ElasticsearchSpec elasticsearch;
 
+  /** The data-flow checks: newest event age and the canary. */
+  @JsonPropertyDescription("The data-flow checks behind the Flowing condition: consumer lag, the age of the newest indexed event, dead letters and a canary event.")
+  private HealthSpec health = new HealthSpec();
+
   /** What deleting the LogPipeline does to the topic and the index template. */
   @Default("Delete")
   @JsonPropertyDescription("On deletion of the LogPipeline: Delete drains the Logstash queue volumes, then removes them, the Kafka topic and the index templates; Retain keeps all of these. Indexed documents are never deleted.")
@@ -51,6 +55,8 @@ public class LogPipelineSpec {
   public void setIndexer(IndexerSpec indexer) { this.indexer = indexer; }
   public ElasticsearchSpec getElasticsearch() { return elasticsearch; }
   public void setElasticsearch(ElasticsearchSpec elasticsearch) { this.elasticsearch = elasticsearch; }
+  public HealthSpec getHealth() { return health; }
+  public void setHealth(HealthSpec health) { this.health = health; }
   public DeletionPolicy getDeletionPolicy() { return deletionPolicy; }
   public void setDeletionPolicy(DeletionPolicy deletionPolicy) { this.deletionPolicy = deletionPolicy; }
   public boolean isPaused() { return paused; }

@@ -39,6 +39,9 @@ public class LogPipelineStatus {
   @JsonPropertyDescription("The index template.")
   private IndexTemplateStatus indexTemplate;
 
+  @JsonPropertyDescription("What the data-flow checks saw: written when Flowing flips, otherwise at most every few minutes; live values are in the operator's metrics.")
+  private FlowStatus flow;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
   public Phase getPhase() { return phase; }
@@ -57,6 +60,8 @@ public class LogPipelineStatus {
   public void setIndexer(IndexerStatus indexer) { this.indexer = indexer; }
   public IndexTemplateStatus getIndexTemplate() { return indexTemplate; }
   public void setIndexTemplate(IndexTemplateStatus indexTemplate) { this.indexTemplate = indexTemplate; }
+  public FlowStatus getFlow() { return flow; }
+  public void setFlow(FlowStatus flow) { this.flow = flow; }
 
   @Override
   public boolean equals(Object o) {
@@ -69,13 +74,14 @@ public class LogPipelineStatus {
         && Objects.equals(shipper, s.shipper)
         && Objects.equals(buffer, s.buffer)
         && Objects.equals(indexer, s.indexer)
-        && Objects.equals(indexTemplate, s.indexTemplate);
+        && Objects.equals(indexTemplate, s.indexTemplate)
+        && Objects.equals(flow, s.flow);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(observedGeneration, phase, conditions, shippers, indexers, shipper, buffer,
-        indexer, indexTemplate);
+        indexer, indexTemplate, flow);
   }
 
   /** Filebeat pods: how many nodes should run one, how many are ready. */
@@ -109,4 +115,16 @@ public class LogPipelineStatus {
   /** The index template as provisioned. */
   public record IndexTemplateStatus(
       @JsonPropertyDescription("Name of the index template.") String name) {}
+
+  /**
+   * The data path as last observed: absent values could not be observed (the stage was
+   * unreachable, or the check is off).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record FlowStatus(
+      @JsonPropertyDescription("Events in the topic not yet consumed by the indexer's consumer group.") Long lag,
+      @JsonPropertyDescription("Age of the newest event in the index, e.g. 4s.") String newestEventAge,
+      @JsonPropertyDescription("Time the last canary took from the topic to the index, e.g. 2.1s.") String canaryLatency,
+      @JsonPropertyDescription("Documents in the dead-letter index.") Long deadLetters,
+      @JsonPropertyDescription("When these values were observed (RFC 3339).") String observedAt) {}
 }

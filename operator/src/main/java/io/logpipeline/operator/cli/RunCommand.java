@@ -92,6 +92,16 @@ public final class RunCommand implements Callable<Integer> {
           + " status 1 (ISO-8601, default ${DEFAULT-VALUE}).")
   Duration apiServerTimeout;
 
+  @Option(names = "--flow-poll-interval", paramLabel = "DURATION", defaultValue = "PT1M",
+      description = "How often every pipeline's consumer lag, newest indexed event, dead letters and"
+          + " canary are read, in one batch per Kafka and per search cluster (ISO-8601, default ${DEFAULT-VALUE}).")
+  Duration flowPollInterval;
+
+  @Option(names = "--flow-status-interval", paramLabel = "DURATION", defaultValue = "PT5M",
+      description = "How often status.flow is written while Flowing does not flip (ISO-8601, default"
+          + " ${DEFAULT-VALUE}); a flip is written at once, live values are in the metrics.")
+  Duration flowStatusInterval;
+
   @Override
   public Integer call() throws InterruptedException, IOException {
     LogFormat format;
@@ -106,7 +116,8 @@ public final class RunCommand implements Callable<Integer> {
     var options = LogPipelineOperator.Options.defaults()
         .withNamespaces(new LinkedHashSet<>(namespaces))
         .withTemplateRecheck(templateRecheck)
-        .withShutdownTimeout(shutdownTimeout);
+        .withShutdownTimeout(shutdownTimeout)
+        .withFlow(new LogPipelineOperator.Flow(flowPollInterval, flowStatusInterval, true));
     if (leaderElection) {
       String leaseNamespace = leaderElectionNamespace != null && !leaderElectionNamespace.isBlank()
           ? leaderElectionNamespace : PodEnvironment.namespace();

@@ -207,6 +207,37 @@ public final class HttpSearchClient implements SearchClient {
     throw failure(answer, "PUT " + path);
   }
 
+  @Override
+  public List<JsonNode> multiSearch(List<Search> searches) throws SearchException {
+    if (searches.isEmpty()) {
+      return List.of();
+    }
+    StringBuilder ndjson = new StringBuilder();
+    for (Search search : searches) {
+      ObjectNode header = JSON.createObjectNode();
+      header.put("index", search.indices());
+      header.put("ignore_unavailable", true);
+      header.put("allow_no_indices", true);
+      ndjson.append(header).append('\n').append(search.body()).append('\n');
+    }
+    Answer answer = exchange("POST", "/_msearch", ndjson.toString(), "application/x-ndjson");
+    if (answer.status() / 100 != 2) {
+      throw failure(answer, "POST /_msearch");
+    }
+    List<JsonNode> responses = new java.util.ArrayList<>();
+    try {
+      JSON.readTree(answer.body()).path("responses").forEach(responses::add);
+    } catch (IOException e) {
+      throw new SearchException(SearchException.Reason.ServerError,
+          answer.host() + " answered _msearch with what is not JSON: " + abbreviate(answer.body()), e);
+    }
+    if (responses.size() != searches.size()) {
+      throw new SearchException(SearchException.Reason.ServerError, answer.host() + " answered "
+          + responses.size() + " of " + searches.size() + " searches of an _msearch");
+    }
+    return responses;
+  }
+
   private static String policyPath(LifecycleApi api, String name) {
     return (api == LifecycleApi.ILM ? "/_ilm/policy/" : "/_plugins/_ism/policies/") + encode(name);
   }
@@ -245,6 +276,10 @@ public final class HttpSearchClient implements SearchClient {
 
   /** Sends the request to the first host that answers, and returns whatever it answered. */
   private Answer exchange(String method, String path, ObjectNode body) throws SearchException {
+    return exchange(method, path, body == null ? null : body.toString(), "application/json");
+  }
+
+  private Answer exchange(String method, String path, String body, String contentType) throws SearchException {
     IOException lastFailure = null;
     for (URI host : hosts) {
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stripSlash(host) + path))
@@ -254,8 +289,8 @@ public final class HttpSearchClient implements SearchClient {
         request.header("Authorization", authorization);
       }
       if (body != null) {
-        request.header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+        request.header("Content-Type", contentType)
+            .method(method, HttpRequest.BodyPublishers.ofString(body));
       } else {
         request.method(method, HttpRequest.BodyPublishers.noBody());
       }

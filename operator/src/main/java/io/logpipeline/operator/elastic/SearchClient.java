@@ -62,6 +62,18 @@ public interface SearchClient extends AutoCloseable {
   /** Creates the data stream (and its first backing index) from the template that matches it. */
   void createDataStream(String name) throws SearchException;
 
+  /** One search of a multi-search: the indices (patterns allowed) and the request body. */
+  record Search(String indices, ObjectNode body) {}
+
+  /**
+   * Runs the searches in one {@code _msearch} request. Indices that do not exist are no error:
+   * their search finds nothing.
+   *
+   * @return one answer per search, in order: the search's response, or an object with its
+   *     {@code error}
+   */
+  List<com.fasterxml.jackson.databind.JsonNode> multiSearch(List<Search> searches) throws SearchException;
+
   @Override
   void close();
 }

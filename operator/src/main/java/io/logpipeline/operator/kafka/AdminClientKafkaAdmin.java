@@ -19,7 +19,16 @@ import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,6 +137,88 @@ public final class AdminClientKafkaAdmin implements KafkaAdmin {
       }
       throw e;
     }
+  }
+
+  @Override
+  public Map<ConsumerLag.Query, ConsumerLag> consumerLag(Collection<ConsumerLag.Query> queries)
+      throws KafkaAdminException {
+    Map<ConsumerLag.Query, ConsumerLag> result = new HashMap<>();
+    if (queries.isEmpty()) {
+      return result;
+    }
+    Set<String> topics = new TreeSet<>();
+    queries.forEach(q -> topics.add(q.topic()));
+    Map<String, List<TopicPartition>> partitions = new HashMap<>();
+    Map<String, String> missing = new HashMap<>();
+    var described = admin.describeTopics(topics).topicNameValues();
+    for (String topic : topics) {
+      try {
+        var d = get(described.get(topic), "describe topic " + topic);
+        partitions.put(topic, d.partitions().stream()
+            .map(info -> new TopicPartition(topic, info.partition())).toList());
+      } catch (KafkaAdminException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        missing.put(topic, "topic " + topic + " does not exist (yet)");
+      }
+    }
+    Map<String, ListConsumerGroupOffsetsSpec> groups = new HashMap<>();
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+    Map<TopicPartition, OffsetSpec> atRisk = new HashMap<>();
+    for (ConsumerLag.Query q : queries) {
+      List<TopicPartition> tps = partitions.getOrDefault(q.topic(), List.of());
+      if (!tps.isEmpty()) {
+        groups.computeIfAbsent(q.group(), g -> new ListConsumerGroupOffsetsSpec().topicPartitions(new ArrayList<>()))
+            .topicPartitions().addAll(tps);
+      }
+      for (TopicPartition tp : tps) {
+        latest.put(tp, OffsetSpec.latest());
+        earliest.put(tp, OffsetSpec.earliest());
+        atRisk.put(tp, OffsetSpec.forTimestamp(q.atRiskBeforeMs()));
+      }
+    }
+    Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = groups.isEmpty() ? Map.of()
+        : get(admin.listConsumerGroupOffsets(groups).all(), "read the committed offsets of the consumer groups");
+    var ends = offsets(latest, "latest");
+    var starts = offsets(earliest, "earliest");
+    var risks = offsets(atRisk, "by time");
+    for (ConsumerLag.Query q : queries) {
+      if (missing.containsKey(q.topic())) {
+        result.put(q, new ConsumerLag(0, 0, missing.get(q.topic())));
+        continue;
+      }
+      Map<TopicPartition, OffsetAndMetadata> group = committed.getOrDefault(q.group(), Map.of());
+      long lag = 0;
+      long risk = 0;
+      for (TopicPartition tp : partitions.get(q.topic())) {
+        long end = ends.get(tp);
+        long start = starts.get(tp);
+        OffsetAndMetadata c = group == null ? null : group.get(tp);
+        long position = c == null ? start : c.offset();
+        long consumed = Math.max(position, start);
+        lag += Math.max(0, end - consumed);
+        // Deleted by retention before the group read them: lost, and counted as at risk.
+        risk += Math.max(0, start - position);
+        // The first offset at or after the threshold time; -1 when every event is older.
+        long riskEnd = risks.get(tp) < 0 ? end : risks.get(tp);
+        risk += Math.max(0, riskEnd - consumed);
+      }
+      result.put(q, new ConsumerLag(lag, risk, null));
+    }
+    return result;
+  }
+
+  private Map<TopicPartition, Long> offsets(Map<TopicPartition, OffsetSpec> specs, String kind)
+      throws KafkaAdminException {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    if (specs.isEmpty()) {
+      return offsets;
+    }
+    get(admin.listOffsets(specs).all(), "list the " + kind + " offsets of the topics")
+        .forEach((tp, info) -> offsets.put(tp, info.offset()));
+    return offsets;
   }
 
   @Override

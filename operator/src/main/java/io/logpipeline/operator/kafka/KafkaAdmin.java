@@ -25,6 +25,17 @@ public interface KafkaAdmin extends AutoCloseable {
   /** Deletes the topic and its events; returns false when it did not exist. */
   boolean deleteTopic(String name) throws KafkaAdminException;
 
+  /**
+   * Each group's lag on its topic, for all queries in one round of calls: one description of
+   * every topic, one offset fetch for every group, and one listing per kind of offset (latest,
+   * earliest, by time) for every partition, whatever the number of queries.
+   *
+   * @return by query; a topic that does not exist has {@link ConsumerLag#missing()} set
+   * @throws KafkaAdminException when the cluster cannot be asked at all
+   */
+  java.util.Map<ConsumerLag.Query, ConsumerLag> consumerLag(java.util.Collection<ConsumerLag.Query> queries)
+      throws KafkaAdminException;
+
   @Override
   void close();
 }

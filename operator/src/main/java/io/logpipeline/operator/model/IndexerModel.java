@@ -308,15 +308,23 @@ public final class IndexerModel {
     input.accept(conf);
     conf.append("}\n\n");
     conf.append("filter {\n");
+    // The operator's canaries pass around the user's filter: it cannot drop or reshape them, and
+    // they never reach the user's index.
+    conf.append("  if !").append(CANARY_FIELD).append(" {\n");
     documentId(conf);
     String filter = indexer(p).getFilter();
     if (filter != null && !filter.isBlank()) {
       // Verbatim: indenting would change multi-line strings and regexes inside the filter.
       conf.append(filter.stripTrailing()).append('\n');
     }
+    conf.append("  }\n");
     conf.append("}\n\n");
     conf.append("output {\n");
+    conf.append("  if ").append(CANARY_FIELD).append(" {\n");
+    canaryOutput(conf, p);
+    conf.append("  } else {\n");
     searchOutput(conf, p, SearchTarget.main(p));
+    conf.append("  }\n");
     conf.append("}\n");
     return conf.toString();
   }
@@ -434,6 +442,34 @@ public final class IndexerModel {
     }
   }
 
+  /**
+   * Where the kafka input puts the canary's record header ({@code decorate_events => "extended"}
+   * copies every header to {@code [@metadata][kafka][headers][<key>]}); only a Kafka producer can
+   * set a header, so no log line can pose as a canary.
+   */
+  static final String CANARY_FIELD = "[@metadata][kafka][headers][" + CanaryModel.HEADER + "]";
+
+  /**
+   * The canary's output: one document per pipeline in the canary index, its id the pipeline's
+   * uid (the header's value), so each canary overwrites the last.
+   */
+  static void canaryOutput(StringBuilder conf, Pipeline p) {
+    boolean opensearch = p.flavor() == Flavor.OPENSEARCH;
+    conf.append("  ").append(opensearch ? "opensearch" : "elasticsearch").append(" {\n");
+    setting(conf, 4, "id", q("canary-search"));
+    setting(conf, 4, "hosts", p.hosts().stream().map(h -> q(h.toString()))
+        .collect(Collectors.joining(", ", "[", "]")));
+    setting(conf, 4, "index", q(CanaryModel.INDEX));
+    setting(conf, 4, "document_id", q("%{" + CANARY_FIELD + "}"));
+    setting(conf, 4, "manage_template", "false");
+    if (!opensearch) {
+      setting(conf, 4, "ilm_enabled", "false");
+      setting(conf, 4, "data_stream", "false");
+    }
+    searchConnection(conf, p);
+    conf.append("  }\n");
+  }
+
   /** The kafka input plugin block that reads the pipeline's topic with its consumer group. */
   static void kafkaInput(StringBuilder conf, Pipeline p) {
     conf.append("  kafka {\n");
@@ -450,6 +486,8 @@ public final class IndexerModel {
     // A new group starts at the oldest buffered event, not the newest: nothing is skipped.
     setting(conf, 4, "auto_offset_reset", q("earliest"));
     setting(conf, 4, "codec", "json");
+    // Record headers into [@metadata][kafka][headers]: the canary's mark (never into the document).
+    setting(conf, 4, "decorate_events", q("extended"));
     // Never below the topic's largest batch: a fetch limit under it only works by the consumer's
     // exception for the first batch of a partition, one batch per fetch.
     MessageSizes sizes = MessageSizes.of(p);

@@ -252,6 +252,7 @@ public record Pipeline(
     problems.addAll(SpecRules.shipper(spec.getShipper()));
     problems.addAll(SpecRules.indexer(spec.getIndexer()));
     problems.addAll(SpecRules.deadLetters(spec, index));
+    problems.addAll(HealthSettings.problems(spec.getHealth()));
     if (!problems.isEmpty()) {
       throw new InvalidSpecException(problems);
     }

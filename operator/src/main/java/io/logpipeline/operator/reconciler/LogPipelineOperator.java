@@ -14,6 +14,9 @@ import io.javaoperatorsdk.operator.processing.Controller;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.elastic.SearchClients;
+import io.logpipeline.operator.health.CanarySender;
+import io.logpipeline.operator.health.FlowMetrics;
+import io.logpipeline.operator.health.FlowObserver;
 import io.logpipeline.operator.kafka.KafkaClients;
 import io.logpipeline.operator.runtime.MdcExecutorService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,10 +59,12 @@ public final class LogPipelineOperator implements AutoCloseable {
    * @param meterRegistry where JOSDK's reconciliation metrics go; null: no metrics
    * @param leaderElection the Lease to hold before reconciling; null: no leader election
    * @param shutdownTimeout how long {@link #close()} waits for reconciles in flight
+   * @param flow how the data paths are observed; null: not at all (no Flowing condition)
    */
   public record Options(Set<String> namespaces, Duration templateRecheck,
       Duration retryInitial, Duration retryMax, Duration referenceRecheck,
-      MeterRegistry meterRegistry, LeaderElection leaderElection, Duration shutdownTimeout) {
+      MeterRegistry meterRegistry, LeaderElection leaderElection, Duration shutdownTimeout,
+      Flow flow) {
 
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -67,7 +72,7 @@ public final class LogPipelineOperator implements AutoCloseable {
     public Options(Set<String> namespaces, Duration templateRecheck, Duration retryInitial,
         Duration retryMax, Duration referenceRecheck) {
       this(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck, null, null,
-          DEFAULT_SHUTDOWN_TIMEOUT);
+          DEFAULT_SHUTDOWN_TIMEOUT, null);
     }
 
     public static Options defaults() {
@@ -77,37 +82,56 @@ public final class LogPipelineOperator implements AutoCloseable {
 
     public Options withNamespaces(Set<String> namespaces) {
       return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
-          meterRegistry, leaderElection, shutdownTimeout);
+          meterRegistry, leaderElection, shutdownTimeout, flow);
     }
 
     public Options withRetry(Duration initial, Duration max) {
       return new Options(namespaces, templateRecheck, initial, max, referenceRecheck,
-          meterRegistry, leaderElection, shutdownTimeout);
+          meterRegistry, leaderElection, shutdownTimeout, flow);
     }
 
     public Options withTemplateRecheck(Duration recheck) {
       return new Options(namespaces, recheck, retryInitial, retryMax, referenceRecheck,
-          meterRegistry, leaderElection, shutdownTimeout);
+          meterRegistry, leaderElection, shutdownTimeout, flow);
     }
 
     public Options withReferenceRecheck(Duration recheck) {
       return new Options(namespaces, templateRecheck, retryInitial, retryMax, recheck,
-          meterRegistry, leaderElection, shutdownTimeout);
+          meterRegistry, leaderElection, shutdownTimeout, flow);
     }
 
     public Options withMeterRegistry(MeterRegistry registry) {
       return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
-          registry, leaderElection, shutdownTimeout);
+          registry, leaderElection, shutdownTimeout, flow);
     }
 
     public Options withLeaderElection(LeaderElection election) {
       return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
-          meterRegistry, election, shutdownTimeout);
+          meterRegistry, election, shutdownTimeout, flow);
+    }
+
+    public Options withFlow(Flow flow) {
+      return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
+          meterRegistry, leaderElection, shutdownTimeout, flow);
     }
 
     public Options withShutdownTimeout(Duration timeout) {
       return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
-          meterRegistry, leaderElection, timeout);
+          meterRegistry, leaderElection, timeout, flow);
+    }
+  }
+
+  /**
+   * The flow observer's timing.
+   *
+   * @param pollInterval how often every pipeline's lag, newest event, dead letters and canary are read
+   * @param statusInterval how old status.flow may grow before it is written again (a flip of
+   *     Flowing is written at once)
+   * @param canaries whether canaries are sent (the observer still reads them when off)
+   */
+  public record Flow(Duration pollInterval, Duration statusInterval, boolean canaries) {
+    public static Flow defaults() {
+      return new Flow(Duration.ofMinutes(1), Duration.ofMinutes(5), true);
     }
   }
 
@@ -172,10 +196,12 @@ public final class LogPipelineOperator implements AutoCloseable {
   private final Object lifecycle = new Object();
   private final AtomicBoolean shutDown = new AtomicBoolean();
   private boolean starting;
+  private final FlowObserver flow;
 
   private LogPipelineOperator(Operator operator, SearchClients searchClients, KafkaClients kafkaClients,
       RegisteredController<LogPipeline> controller, KubernetesClient client,
-      LeaderElection leaderElection, AtomicBoolean leading, AtomicBoolean closing) {
+      LeaderElection leaderElection, AtomicBoolean leading, AtomicBoolean closing, FlowObserver flow) {
+    this.flow = flow;
     this.operator = operator;
     this.searchClients = searchClients;
     this.kafkaClients = kafkaClients;
@@ -268,8 +294,12 @@ public final class LogPipelineOperator implements AutoCloseable {
             .build());
       }
     });
+    FlowObserver flow = options.flow() == null ? null : new FlowObserver(kafkaClients, searchClients,
+        options.flow().canaries() ? new CanarySender() : CanarySender.none(),
+        new FlowMetrics(options.meterRegistry()), Clock.systemUTC(), options.flow().pollInterval(),
+        options.flow().statusInterval(), () -> leading.get() && !closing.get());
     var reconciler = new LogPipelineReconciler(searchClients, kafkaClients, Clock.systemUTC(),
-        options.templateRecheck(), options.referenceRecheck(), closing::get);
+        options.templateRecheck(), options.referenceRecheck(), closing::get, flow);
     RegisteredController<LogPipeline> controller = operator.register(reconciler, c -> {
       if (options.namespaces().isEmpty()) {
         c.watchingAllNamespaces();
@@ -283,7 +313,7 @@ public final class LogPipelineOperator implements AutoCloseable {
           .setMaxInterval(options.retryMax().toMillis()));
     });
     return new LogPipelineOperator(operator, searchClients, kafkaClients, controller, client, election,
-        leading, closing);
+        leading, closing, flow);
   }
 
   /**
@@ -309,7 +339,14 @@ public final class LogPipelineOperator implements AutoCloseable {
     if (closing.get()) {
       // close() came while the informers synced: JOSDK could not stop what had not started yet.
       shutdown();
+    } else if (flow != null) {
+      flow.start();
     }
+  }
+
+  /** The flow observer, or empty when the data paths are not observed. */
+  public java.util.Optional<FlowObserver> flowObserver() {
+    return java.util.Optional.ofNullable(flow);
   }
 
   public Operator operator() {
@@ -377,6 +414,9 @@ public final class LogPipelineOperator implements AutoCloseable {
   private void shutdown() {
     if (!shutDown.compareAndSet(false, true)) {
       return;
+    }
+    if (flow != null) {
+      flow.close();
     }
     operator.stop();
     if (leaderElection != null) {

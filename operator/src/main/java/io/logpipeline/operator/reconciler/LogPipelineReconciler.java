@@ -30,6 +30,10 @@ import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
 import io.logpipeline.operator.api.Phase;
 import io.logpipeline.operator.elastic.SearchClients;
+import io.logpipeline.operator.health.FlowObserver;
+import io.logpipeline.operator.health.FlowVerdict;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.logpipeline.operator.kafka.KafkaClients;
 import io.logpipeline.operator.model.KafkaSecurity;
 import io.logpipeline.operator.model.IndexerModel;
@@ -112,6 +116,8 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
   private final Duration referenceRecheck;
   private final ClusterReferences references;
   private final BooleanSupplier stopping;
+  /** Observes the pipelines' data paths; null: no Flowing condition. */
+  private final FlowObserver flow;
   /** When this process last wrote each pipeline's status (by uid), for {@link #progressDeferral}. */
   private final Map<String, Instant> lastStatusWrite = new ConcurrentHashMap<>();
 
@@ -123,7 +129,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
    */
   public LogPipelineReconciler(SearchClients searchClients, Clock clock, Duration templateRecheck,
       Duration referenceRecheck) {
-    this(searchClients, KafkaClients.kafka(), clock, templateRecheck, referenceRecheck, () -> false);
+    this(searchClients, KafkaClients.kafka(), clock, templateRecheck, referenceRecheck, () -> false, null);
   }
 
   /**
@@ -131,10 +137,12 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
    *     reconciles in flight have finished, so a reconcile that runs then sees children missing
    *     from the caches: it would try to create what exists and report a healthy pipeline as
    *     Degraded. Such a reconcile writes nothing; the next operator reconciles it again.
+   * @param flow the flow observer, or null for no Flowing condition
    */
   public LogPipelineReconciler(SearchClients searchClients, KafkaClients kafkaClients, Clock clock,
-      Duration templateRecheck, Duration referenceRecheck, BooleanSupplier stopping) {
+      Duration templateRecheck, Duration referenceRecheck, BooleanSupplier stopping, FlowObserver flow) {
     this.stopping = stopping;
+    this.flow = flow;
     this.searchClients = searchClients;
     this.kafkaClients = kafkaClients;
     this.clock = clock;
@@ -150,11 +158,19 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
    */
   @Override
   public List<EventSource<?, LogPipeline>> prepareEventSources(EventSourceContext<LogPipeline> context) {
-    return List.of(new InformerEventSource<>(InformerEventSourceConfiguration
+    List<EventSource<?, LogPipeline>> sources = new java.util.ArrayList<>(List.of(
+        new InformerEventSource<>(InformerEventSourceConfiguration
         .from(Job.class, LogPipeline.class)
         .withName("logstash-drain-jobs")
         .withLabelSelector(Selectors.INDEXER)
-        .build(), context), ShipperNodes.eventSource(context));
+        .build(), context), ShipperNodes.eventSource(context)));
+    if (flow != null) {
+      // The observer asks for a reconcile when a pipeline's Flowing flips or its values are due.
+      var flowEvents = new SimpleInboundEventSource<LogPipeline>("flow");
+      flow.onChange(flowEvents::propagateEvent);
+      sources.add(flowEvents);
+    }
+    return sources;
   }
 
   @Override
@@ -165,6 +181,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     }
     Instant now = clock.instant();
     if (lp.getSpec() != null && lp.getSpec().isPaused()) {
+      forgetFlow(lp);
       return statusUpdate(lp, PipelineHealth.paused(lp, now), context);
     }
     boolean childrenExist = context.getSecondaryResource(DaemonSet.class).isPresent()
@@ -176,6 +193,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     } catch (InvalidSpecException e) {
       // Only a new spec can fix this one: the spec change itself triggers the next reconcile.
       log.info("invalid spec, nothing written: {}", e.getMessage());
+      forgetFlow(lp);
       return statusUpdate(lp, PipelineHealth.invalid(lp, "InvalidSpec", e.problems(), childrenExist, now),
           context);
     }
@@ -200,7 +218,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     var errors = stageErrors(result.getErroredDependents());
     var kafka = PipelineContext.kafka(context);
-    var observed = new PipelineHealth.Observed(
+    PipelineHealth.Observed observed = new PipelineHealth.Observed(
         context.getSecondaryResource(DaemonSet.class).orElse(null),
         context.getSecondaryResource(KafkaTopic.class).orElse(null),
         context.getSecondaryResource(StatefulSet.class).orElse(null),
@@ -208,7 +226,21 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
         LogstashQueueDrainDependent.plan(pipeline, context, IndexerModel.replicas(pipeline)),
         ShipperNodes.list(context),
         context.getSecondaryResourcesAsStream(KafkaUser.class).toList(),
-        kafka.waiting(), kafka.externalTopic().orElse(null));
+        kafka.waiting(), kafka.externalTopic().orElse(null), null);
+    FlowVerdict shown = FlowVerdict.of(lp.getStatus(), PipelineHealth.FLOWING);
+    if (flow != null && errors.byCondition().isEmpty()) {
+      try {
+        flow.watch(FlowTargets.of(pipeline, context), shown);
+      } catch (StageException e) {
+        // A Secret went missing since the workflow read it: the next reconcile says so.
+        log.debug("flow not observed: {}", e.getMessage());
+      }
+    }
+    if (flow != null) {
+      FlowVerdict published = flow.published(ResourceID.fromResource(lp));
+      observed = observed.withFlow(published != null ? published
+          : shown != null ? shown : FlowVerdict.notObserved());
+    }
     LogPipelineStatus status = PipelineHealth.provisioned(lp, pipeline, observed, errors, now);
     if (!errors.byCondition().isEmpty()) {
       // The status goes out through updateErrorStatus, and JOSDK retries with backoff.
@@ -288,8 +320,15 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(DRAIN_RECHECK);
     }
     lastStatusWrite.remove(lp.getMetadata().getUid());
+    forgetFlow(lp);
     log.info("deleted");
     return DeleteControl.defaultDelete();
+  }
+
+  private void forgetFlow(LogPipeline lp) {
+    if (flow != null) {
+      flow.forget(ResourceID.fromResource(lp));
+    }
   }
 
   /** Shows why a deletion waits: phase Deleting and the failing stage's reason. */
@@ -368,18 +407,26 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     return false;
   }
 
-  /** A Warning Event for each condition that turned False, or changed its reason, since the last status. */
+  /**
+   * A Warning Event for each condition that turned False, or changed its reason, since the last
+   * status; a Normal one when Flowing turns True again.
+   */
   private void emitEvents(LogPipeline lp, LogPipelineStatus status, Context<LogPipeline> context) {
     List<Condition> previous = lp.getStatus() == null || lp.getStatus().getConditions() == null
         ? List.of() : lp.getStatus().getConditions();
     for (var c : status.getConditions()) {
+      if (PipelineHealth.FLOWING.equals(c.getType()) && "True".equals(c.getStatus())
+          && previous.stream().anyMatch(old -> old.getType().equals(c.getType()) && "False".equals(old.getStatus()))) {
+        event(lp, context, "Normal", c.getReason(), "Flowing again: " + c.getMessage());
+        continue;
+      }
       boolean warning = PipelineHealth.VALID.equals(c.getType())
           && PipelineHealth.WITH_WARNINGS.equals(c.getReason());
       if (warning) {
         boolean sameBefore = previous.stream().anyMatch(old -> old.getType().equals(c.getType())
             && Objects.equals(old.getReason(), c.getReason()) && Objects.equals(old.getMessage(), c.getMessage()));
         if (!sameBefore) {
-          event(lp, context, "SpecWarning", c.getMessage());
+          event(lp, context, "Warning", "SpecWarning", c.getMessage());
         }
         continue;
       }
@@ -394,12 +441,12 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       boolean seenBefore = previous.stream().anyMatch(old -> old.getType().equals(c.getType())
           && old.getStatus().equals(c.getStatus()) && Objects.equals(old.getReason(), c.getReason()));
       if (!seenBefore) {
-        event(lp, context, c.getReason(), c.getType() + ": " + c.getMessage());
+        event(lp, context, "Warning", c.getReason(), c.getType() + ": " + c.getMessage());
       }
     }
   }
 
-  private void event(LogPipeline lp, Context<LogPipeline> context, String reason, String message) {
+  private void event(LogPipeline lp, Context<LogPipeline> context, String type, String reason, String message) {
     String ts = clock.instant().toString();
     try {
       context.getClient().v1().events().inNamespace(namespace(lp)).resource(new EventBuilder()
@@ -408,7 +455,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
               .withApiVersion(lp.getApiVersion()).withKind(lp.getKind())
               .withName(name(lp)).withNamespace(namespace(lp))
               .withUid(lp.getMetadata().getUid()).build())
-          .withType("Warning")
+          .withType(type)
           .withReason(reason)
           .withMessage(message.length() > 1024 ? message.substring(0, 1021) + "..." : message)
           .withFirstTimestamp(ts).withLastTimestamp(ts).withCount(1)

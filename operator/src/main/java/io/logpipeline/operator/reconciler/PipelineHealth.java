@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.logpipeline.operator.health.FlowVerdict;
 import io.logpipeline.operator.model.QueueDrain;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
@@ -42,6 +43,8 @@ public final class PipelineHealth {
   public static final String INDEXER_READY = "IndexerReady";
   public static final String INDEX_TEMPLATE_READY = "IndexTemplateReady";
   public static final String READY = "Ready";
+  /** Whether logs move through the pipeline; apart from Ready, which says the objects exist. */
+  public static final String FLOWING = "Flowing";
   /**
    * Reason of ShipperReady or IndexerReady while the workload's controller has not yet brought
    * every pod to the current spec; the phase is then Progressing, not Degraded.
@@ -66,31 +69,39 @@ public final class PipelineHealth {
    * @param kafkaUsers the pipeline's Strimzi KafkaUsers that exist
    * @param credentialsWaiting per client, what its copied Kafka credentials still wait for
    * @param externalTopic the topic of an external Kafka, as the operator left it
+   * @param flow the data path as the flow observer last published it, or null when no observer runs
    */
   public record Observed(DaemonSet daemonSet, KafkaTopic topic, StatefulSet statefulSet,
       Deployment legacyDeployment, QueueDrain.Plan drain, List<Node> nodes,
-      List<KafkaUser> kafkaUsers, Map<Role, String> credentialsWaiting, TopicDescription externalTopic) {
+      List<KafkaUser> kafkaUsers, Map<Role, String> credentialsWaiting, TopicDescription externalTopic,
+      FlowVerdict flow) {
 
     public Observed(DaemonSet daemonSet, KafkaTopic topic, StatefulSet statefulSet) {
-      this(daemonSet, topic, statefulSet, null, null, List.of(), List.of(), Map.of(), null);
+      this(daemonSet, topic, statefulSet, null, null, List.of(), List.of(), Map.of(), null, null);
     }
 
     public Observed(DaemonSet daemonSet, KafkaTopic topic, StatefulSet statefulSet,
         Deployment legacyDeployment, QueueDrain.Plan drain) {
-      this(daemonSet, topic, statefulSet, legacyDeployment, drain, List.of(), List.of(), Map.of(), null);
+      this(daemonSet, topic, statefulSet, legacyDeployment, drain, List.of(), List.of(), Map.of(), null, null);
     }
 
     /** With the nodes the shipper should run on. */
     public Observed withNodes(List<Node> nodes) {
       return new Observed(daemonSet, topic, statefulSet, legacyDeployment, drain, nodes, kafkaUsers,
-          credentialsWaiting, externalTopic);
+          credentialsWaiting, externalTopic, flow);
     }
 
     /** With what the Kafka credentials of the clients wait for. */
     public Observed withKafka(List<KafkaUser> kafkaUsers, Map<Role, String> credentialsWaiting,
         TopicDescription externalTopic) {
       return new Observed(daemonSet, topic, statefulSet, legacyDeployment, drain, nodes, kafkaUsers,
-          credentialsWaiting, externalTopic);
+          credentialsWaiting, externalTopic, flow);
+    }
+
+    /** With the data path's condition and values. */
+    public Observed withFlow(FlowVerdict flow) {
+      return new Observed(daemonSet, topic, statefulSet, legacyDeployment, drain, nodes, kafkaUsers,
+          credentialsWaiting, externalTopic, flow);
     }
   }
 
@@ -212,6 +223,14 @@ public final class PipelineHealth {
         ? condition(READY, true, "Ready", "every stage is ready", gen)
         : condition(READY, false, notReady.get(0) + "NotReady",
             "not ready: " + String.join(", ", notReady), gen));
+
+    // Flowing is about the data, not the objects: it is left out of Ready and of the phase.
+    FlowVerdict flow = seen.flow();
+    if (flow != null) {
+      conditions.add(new ConditionBuilder().withType(FLOWING).withStatus(flow.status())
+          .withReason(flow.reason()).withMessage(flow.message()).withObservedGeneration(gen).build());
+      status.setFlow(flow.flow());
+    }
 
     Phase previous = lp.getStatus() == null ? null : lp.getStatus().getPhase();
     // A changed spec rolling out is progress, not a failure: the previous pods keep running.
@@ -392,6 +411,7 @@ public final class PipelineHealth {
       status.setIndexer(lp.getStatus().getIndexer());
       status.setIndexers(lp.getStatus().getIndexers());
       status.setIndexTemplate(lp.getStatus().getIndexTemplate());
+      status.setFlow(lp.getStatus().getFlow());
     }
     return status;
   }

@@ -20,6 +20,8 @@ public final class CountingSearch {
   public final AtomicLong gets = new AtomicLong();
   public final AtomicLong puts = new AtomicLong();
   public final AtomicLong deletes = new AtomicLong();
+  /** {@code _msearch} requests: the flow observer's reads. */
+  public final AtomicLong multiSearches = new AtomicLong();
   private final Map<String, List<Long>> reads = new ConcurrentHashMap<>();
 
   /** When each GET of this template was made ({@link System#nanoTime()}), oldest first. */
@@ -92,6 +94,12 @@ public final class CountingSearch {
     public void createDataStream(String name) throws SearchException {
       puts.incrementAndGet();
       delegate.createDataStream(name);
+    }
+
+    @Override
+    public List<com.fasterxml.jackson.databind.JsonNode> multiSearch(List<Search> searches) throws SearchException {
+      multiSearches.incrementAndGet();
+      return delegate.multiSearch(searches);
     }
 
     @Override

@@ -67,6 +67,18 @@ public final class InMemoryTemplates implements SearchClient {
     dataStreams.add(name);
   }
 
+  /** Holds no documents: every search finds nothing, as on an empty cluster. */
+  @Override
+  public List<com.fasterxml.jackson.databind.JsonNode> multiSearch(List<Search> searches) {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    return searches.stream().<com.fasterxml.jackson.databind.JsonNode>map(s -> {
+      var answer = json.createObjectNode();
+      answer.putObject("hits").putObject("total").put("value", 0);
+      answer.with("hits").putArray("hits");
+      return answer;
+    }).toList();
+  }
+
   @Override
   public void close() {}
 

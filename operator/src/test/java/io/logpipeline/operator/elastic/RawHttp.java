@@ -38,4 +38,20 @@ public final class RawHttp {
       throw new IllegalStateException(e);
     }
   }
+
+  /** A _bulk request (refreshed at once, so what it indexed is searchable when it returns). */
+  public static Answer bulk(URI base, String ndjson) {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/_bulk?refresh=true"))
+        .header("Content-Type", "application/x-ndjson")
+        .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build();
+    try {
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Answer(response.statusCode(), JSON.readTree(response.body()));
+    } catch (IOException e) {
+      throw new IllegalStateException("_bulk: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
 }

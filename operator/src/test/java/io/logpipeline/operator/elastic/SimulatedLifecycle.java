@@ -156,6 +156,11 @@ public final class SimulatedLifecycle {
     }
 
     @Override
+    public List<com.fasterxml.jackson.databind.JsonNode> multiSearch(List<Search> searches) throws SearchException {
+      return real.multiSearch(searches);
+    }
+
+    @Override
     public void close() {
       real.close();
     }

@@ -23,6 +23,9 @@ class KafkaClientsTest {
       public void setTopicConfigs(String name, Map<String, String> configs) {}
       public void createPartitions(String name, int partitions) {}
       public boolean deleteTopic(String name) { return false; }
+      public Map<ConsumerLag.Query, ConsumerLag> consumerLag(java.util.Collection<ConsumerLag.Query> queries) {
+        return Map.of();
+      }
       public void close() { closed.add(c.bootstrapServers()); }
     };
   }

@@ -91,8 +91,11 @@ class GeneratedPipelineTest {
         "if [a] == \"b\" { drop { } } else { mutate { add_tag => [\"kept\"] } }"));
 
     List<Statement> filter = conf.sections("filter").get(0).statements();
-    assertThat(filter).hasSize(2);
-    assertThat(filter.get(1)).isInstanceOf(Conditional.class);
+    // Everything runs inside the branch that canaries skip.
+    assertThat(filter).hasSize(1);
+    List<Statement> events = ((Conditional) filter.get(0)).branches().get(0).body();
+    assertThat(events).hasSize(2);
+    assertThat(events.get(1)).isInstanceOf(Conditional.class);
     assertThat(conf.sections("filter").get(0).plugins()).extracting(Plugin::name)
         .containsExactly("fingerprint", "drop", "mutate");
   }

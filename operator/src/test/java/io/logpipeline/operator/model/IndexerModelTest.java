@@ -126,6 +126,23 @@ class IndexerModelTest {
   }
 
   @Test
+  void canariesPassAroundTheUsersFilterToTheirOwnIndexUnderTheirPipelinesId() {
+    Pipeline p = Specs.resolve(spec -> spec.getIndexer().setFilter(GROK));
+    LogstashConfig conf = conf(p);
+    assertThat(conf.plugin("input", "kafka").get("decorate_events")).isEqualTo("extended");
+    assertThat(conf.canary("filter")).as("the user's filter never sees a canary").isEmpty();
+    assertThat(conf.section("filter")).extracting(Plugin::condition)
+        .containsOnly("!" + LogstashConfig.CANARY);
+    assertThat(conf.canary("output")).singleElement().satisfies(out -> {
+      assertThat(out.name()).isEqualTo("elasticsearch");
+      assertThat(out.get("index")).isEqualTo(CanaryModel.INDEX);
+      assertThat(out.get("document_id")).isEqualTo("%{[@metadata][kafka][headers][" + CanaryModel.HEADER + "]}");
+      assertThat(out.get("hosts")).isEqualTo(conf.plugin("output", "elasticsearch").get("hosts"));
+    });
+    assertThat(conf.plugin("output", "elasticsearch").condition()).isEqualTo("!" + LogstashConfig.CANARY);
+  }
+
+  @Test
   void theDocumentIdIsComputedBeforeTheUsersFilterAndUsedByTheOutput() {
     Pipeline p = Specs.resolve(spec -> spec.getIndexer().setFilter(GROK));
     LogstashConfig conf = conf(p);

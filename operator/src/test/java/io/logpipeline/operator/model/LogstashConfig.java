@@ -8,13 +8,21 @@ import java.util.Map;
 /**
  * A parser for the subset of Logstash's pipeline language the operator writes and the tests use
  * as filters: sections of plugins whose settings are strings, numbers, barewords, arrays and
- * hashes, with {@code #} comments. Conditionals are not supported. Lets tests assert on the
- * pipeline's structure instead of its text, and fails on anything Logstash would not parse.
+ * hashes, with {@code #} comments, and the operator's own conditionals (a condition up to its
+ * brace, and else): their plugins are flattened into the section, each with the condition it
+ * runs under. Lets tests assert on the pipeline's structure instead of its text, and fails on
+ * anything Logstash would not parse.
  */
 final class LogstashConfig {
 
-  /** One plugin block, e.g. {@code kafka { topics => ["t"] }}. */
-  record Plugin(String name, Map<String, Object> settings) {
+  /** The condition of the canary's branch: {@link IndexerModel#CANARY_FIELD}. */
+  static final String CANARY = IndexerModel.CANARY_FIELD;
+
+  /**
+   * One plugin block, e.g. {@code kafka { topics => ["t"] }}; {@code condition} is the condition
+   * it runs under ("!" + condition in an else branch), or null.
+   */
+  record Plugin(String name, Map<String, Object> settings, String condition) {
 
     Object get(String key) {
       return settings.get(key);
@@ -39,8 +47,14 @@ final class LogstashConfig {
     return new LogstashConfig(new Parser(text).config());
   }
 
+  /** The section's plugins, apart from the canary's branch. */
   List<Plugin> section(String name) {
-    return sections.getOrDefault(name, List.of());
+    return sections.getOrDefault(name, List.of()).stream().filter(p -> !CANARY.equals(p.condition())).toList();
+  }
+
+  /** The plugins of the section's canary branch. */
+  List<Plugin> canary(String name) {
+    return sections.getOrDefault(name, List.of()).stream().filter(p -> CANARY.equals(p.condition())).toList();
   }
 
   List<String> sectionNames() {
@@ -77,7 +91,7 @@ final class LogstashConfig {
         List<Plugin> plugins = sections.computeIfAbsent(name, k -> new ArrayList<>());
         skip();
         while (peek() != '}') {
-          plugins.add(plugin());
+          plugins.addAll(plugins(null));
           skip();
         }
         expect('}');
@@ -86,11 +100,47 @@ final class LogstashConfig {
       return sections;
     }
 
-    private Plugin plugin() {
+    /** A plugin, or the plugins of a conditional's branches. */
+    private List<Plugin> plugins(String outer) {
+      skip();
+      int start = i;
       String name = word();
-      if (name.equals("if") || name.equals("else")) {
-        throw error("conditionals are not supported by this test parser");
+      if (!name.equals("if")) {
+        i = start;
+        return List.of(plugin(outer));
       }
+      List<Plugin> found = new ArrayList<>();
+      List<String> conditions = new ArrayList<>();
+      String condition = s.substring(i, s.indexOf('{', i)).trim();
+      while (true) {
+        conditions.add(condition);
+        i = s.indexOf('{', i) + 1;
+        skip();
+        while (peek() != '}') {
+          found.addAll(plugins(condition));
+          skip();
+        }
+        expect('}');
+        skip();
+        int before = i;
+        if (i < s.length() && Character.isLetter(peek()) && word().equals("else")) {
+          skip();
+          int afterElse = i;
+          if (Character.isLetter(peek()) && word().equals("if")) {
+            condition = s.substring(i, s.indexOf('{', i)).trim();
+          } else {
+            i = afterElse;
+            condition = conditions.size() == 1 ? "!" + conditions.get(0) : "else";
+          }
+          continue;
+        }
+        i = before;
+        return found;
+      }
+    }
+
+    private Plugin plugin(String condition) {
+      String name = word();
       expect('{');
       Map<String, Object> settings = new LinkedHashMap<>();
       skip();
@@ -104,7 +154,7 @@ final class LogstashConfig {
         skip();
       }
       expect('}');
-      return new Plugin(name, settings);
+      return new Plugin(name, settings, condition);
     }
 
     private Object value() {

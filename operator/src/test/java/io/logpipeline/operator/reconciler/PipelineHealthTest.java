@@ -548,4 +548,27 @@ class PipelineHealthTest {
     assertThat(s.getShippers()).isEqualTo("3/3");
     assertThat(s.getObservedGeneration()).isEqualTo(1L);
   }
+
+  @Test
+  void flowingIsApartFromReadyAndCarriesTheFlowValues() throws Exception {
+    LogPipeline lp = pipeline();
+    LogPipelineStatus off = step(lp, ready(), none(), NOW);
+    assertThat(off.getConditions()).as("without a flow observer there is no Flowing condition")
+        .extracting(Condition::getType).doesNotContain(PipelineHealth.FLOWING);
+    LogPipelineStatus before = step(lp, ready().withFlow(io.logpipeline.operator.health.FlowVerdict.notObserved()), none(), NOW);
+    assertCondition(before, PipelineHealth.FLOWING, "Unknown", "NotObservedYet", "the data path has not been observed yet");
+    assertThat(before.getFlow()).isNull();
+
+    var flow = new LogPipelineStatus.FlowStatus(120L, "4s", "2.1s", 0L, "2026-11-25T12:00:00Z");
+    LogPipelineStatus stuck = step(lp, ready().withFlow(new io.logpipeline.operator.health.FlowVerdict(
+        "False", "LagGrowing", "lag grew", flow)), none(), NOW.plusSeconds(60));
+    assertCondition(stuck, PipelineHealth.FLOWING, "False", "LagGrowing", "lag grew");
+    assertCondition(stuck, PipelineHealth.READY, "True", "Ready", "every stage is ready");
+    assertThat(stuck.getPhase()).isEqualTo(Phase.Ready);
+    assertThat(stuck.getFlow()).isEqualTo(flow);
+    assertThat(stuck.getConditions()).extracting(Condition::getType).containsExactly(PipelineHealth.VALID,
+        PipelineHealth.SHIPPER_READY, PipelineHealth.BUFFER_READY, PipelineHealth.INDEXER_READY,
+        PipelineHealth.INDEX_TEMPLATE_READY, PipelineHealth.READY, PipelineHealth.FLOWING);
+    assertThat(condition(stuck, PipelineHealth.FLOWING).getLastTransitionTime()).isEqualTo("2026-11-25T12:01:00Z");
+  }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.logpipeline.operator.api.Flavor;
+import io.logpipeline.operator.model.CanaryModel;
 import io.logpipeline.operator.api.LifecycleSpec;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.elastic.InMemoryTemplates;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.Test;
  * indices:admin/opensearch/ism/managedindex on the indices).
  */
 class SearchPrivilegesTest {
+  // Logstash writes canaries to CanaryModel.INDEX; the operator reads them and <index>*.
 
   /** What one request needs: cluster-wide, or on the pipeline's indices. */
   record Privilege(boolean cluster, String name) {}
@@ -56,7 +58,9 @@ class SearchPrivilegesTest {
       "putLifecyclePolicy", List.of(cluster("manage_ilm"), index("manage")),
       "deleteLifecyclePolicy", List.of(cluster("manage_ilm")),
       "dataStreamExists", List.of(index("view_index_metadata")),
-      "createDataStream", List.of(index("create_index")));
+      "createDataStream", List.of(index("create_index")),
+      // The flow observer: newest event, dead letters (on <index>*) and the canaries.
+      "multiSearch", List.of(index("read")));
 
   static final Map<String, List<Privilege>> OPENSEARCH = Map.of(
       "getIndexTemplate", List.of(cluster("indices:admin/index_template/get")),
@@ -68,7 +72,14 @@ class SearchPrivilegesTest {
       "changeManagedIndicesPolicy", List.of(cluster("cluster:admin/opendistro/ism/managedindex/change"),
           index("indices:admin/opensearch/ism/managedindex")),
       "dataStreamExists", List.of(index("indices:admin/data_stream/get")),
-      "createDataStream", List.of(index("indices:admin/data_stream/create")));
+      "createDataStream", List.of(index("indices:admin/data_stream/create")),
+      "multiSearch", List.of(index("indices:data/read/msearch"), index("indices:data/read/search")));
+
+  /** What Logstash needs to write the canaries into their index (creating it). */
+  static final Map<Flavor, List<Privilege>> LOGSTASH_CANARY = Map.of(
+      Flavor.ELASTICSEARCH, List.of(index("index"), index("create_index")),
+      Flavor.OPENSEARCH, List.of(index("indices:data/write/bulk*"), index("indices:data/write/index"),
+          index("indices:admin/create"), index("indices:admin/mapping/put")));
 
   /** What Logstash needs to write to a data stream with the same user. */
   static final Map<Flavor, List<Privilege>> LOGSTASH_DATA_STREAM = Map.of(
@@ -103,6 +114,18 @@ class SearchPrivilegesTest {
     IndexSetup.converge(recording, pipeline(flavor, "30d"));
     IndexSetup.converge(recording, pipeline(flavor, "7d"));
     IndexSetup.remove(recording, pipeline(flavor, "7d"));
+    // A poll of the flow observer (its Kafka unknown here: only the search requests matter).
+    Pipeline p = pipeline(flavor, "7d");
+    p.resource().getMetadata().setUid("uid-1");
+    try (var observer = new io.logpipeline.operator.health.FlowObserver(
+        new io.logpipeline.operator.kafka.KafkaClients(c -> { throw new IllegalStateException(); }),
+        new io.logpipeline.operator.elastic.SearchClients(c -> recording),
+        io.logpipeline.operator.health.CanarySender.none(), new io.logpipeline.operator.health.FlowMetrics(null),
+        java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(5), () -> true)) {
+      observer.watch(io.logpipeline.operator.health.FlowTarget.of(p, null, "not asked",
+          SearchConnection.plain(URI.create("http://127.0.0.1:9200"))));
+      observer.poll();
+    }
     called.remove("close");
     return called;
   }
@@ -147,6 +170,12 @@ class SearchPrivilegesTest {
       for (Privilege privilege : needed) {
         assertThat(granted(role, flavor, p.index(), privilege)).as("%s grants %s on %s", sample.getFileName(),
             privilege, p.index()).isTrue();
+      }
+      List<Privilege> canary = new ArrayList<>(LOGSTASH_CANARY.get(flavor));
+      canary.addAll((flavor == Flavor.OPENSEARCH ? OPENSEARCH : ELASTICSEARCH).get("multiSearch"));
+      for (Privilege privilege : canary) {
+        assertThat(granted(role, flavor, CanaryModel.INDEX, privilege)).as("%s grants %s on %s",
+            sample.getFileName(), privilege, CanaryModel.INDEX).isTrue();
       }
       checked++;
     }
