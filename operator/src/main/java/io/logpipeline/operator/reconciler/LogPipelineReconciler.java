@@ -415,8 +415,11 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     List<Condition> previous = lp.getStatus() == null || lp.getStatus().getConditions() == null
         ? List.of() : lp.getStatus().getConditions();
     for (var c : status.getConditions()) {
+      // Back from False, or from Unknown (Kafka or the search cluster could not be asked): a
+      // first observation after NotObservedYet is no news.
       if (PipelineHealth.FLOWING.equals(c.getType()) && "True".equals(c.getStatus())
-          && previous.stream().anyMatch(old -> old.getType().equals(c.getType()) && "False".equals(old.getStatus()))) {
+          && previous.stream().anyMatch(old -> old.getType().equals(c.getType()) && !"True".equals(old.getStatus())
+              && !FlowVerdict.NOT_OBSERVED.equals(old.getReason()))) {
         event(lp, context, "Normal", c.getReason(), "Flowing again: " + c.getMessage());
         continue;
       }
