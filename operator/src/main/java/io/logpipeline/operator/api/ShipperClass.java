@@ -36,6 +36,7 @@ public class ShipperClass extends CustomResource<ShipperClassSpec, ShipperClassS
   }
 
   /** True when the class carries {@link #DEFAULT_CLASS_ANNOTATION}: "true". */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean isDefault() {
     return getMetadata() != null && getMetadata().getAnnotations() != null
         && "true".equals(getMetadata().getAnnotations().get(DEFAULT_CLASS_ANNOTATION));

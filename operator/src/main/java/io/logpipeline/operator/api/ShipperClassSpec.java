@@ -84,6 +84,7 @@ public class ShipperClassSpec {
   public void setSecurityContext(SecurityContext securityContext) { this.securityContext = securityContext; }
 
   /** The Filebeat pod settings as a pipeline's shipper block, which the model already renders. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public ShipperSpec podSettings() {
     ShipperSpec shipper = new ShipperSpec();
     shipper.setImage(image);

@@ -42,22 +42,25 @@ public class ShipperClassStatus {
     return Objects.hash(observedGeneration, pipelines, groups);
   }
 
-  /** One shared Filebeat: its Kafka connection and the pipelines admitted to it, in admission order. */
+  /** One shared Filebeat: its Kafka connection and its pipelines, admitted ones in admission order. */
   public record Group(
       @JsonPropertyDescription("Name of the group's DaemonSet, ConfigMaps and ServiceAccount in the operator's namespace.") String name,
       @JsonPropertyDescription("The Kafka bootstrap servers the group ships to.") String bootstrapServers,
-      @JsonPropertyDescription("Admitted pipelines as <namespace>/<name>, in admission order.") List<String> admitted,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY)
-      @JsonPropertyDescription("Admitted pipelines whose changed input was taken out and is added again once Filebeat has stopped the old one.") List<Reconfiguring> reconfiguring) {
+      @JsonPropertyDescription("The pipelines of the group: admitted ones first, in admission order, then those waiting for admission.") List<Member> pipelines,
+      @JsonPropertyDescription("The group's DaemonSet: Ready, RollingOut, NodesNotReady, NoNodes or Creating. Without node counts, so that a rollout does not rewrite the status of every pipeline of the group.") String shipper) {
 
     public Group {
-      admitted = admitted == null ? List.of() : List.copyOf(admitted);
-      reconfiguring = reconfiguring == null ? List.of() : List.copyOf(reconfiguring);
+      pipelines = pipelines == null ? List.of() : List.copyOf(pipelines);
+    }
+
+    public Group withShipper(String state) {
+      return new Group(name, bootstrapServers, pipelines, state);
     }
   }
 
-  /** An input taken out of a group's ConfigMap at {@code removedAt}, to be added back changed. */
-  public record Reconfiguring(
+  /** A pipeline's place in a group. */
+  public record Member(
       @JsonPropertyDescription("The pipeline as <namespace>/<name>.") String pipeline,
-      @JsonPropertyDescription("When its old input was removed (RFC 3339).") String removedAt) {}
+      @JsonPropertyDescription("Configured (its input is loaded), WaitingForTopic, Reconfiguring (its changed input is added again once Filebeat has stopped the old one), Removing (its input is out; its topic waits until Filebeat has stopped reading for it); not admitted: MaxPipelinesExceeded, ConfigTooLarge, KafkaCredentialsNotShared.") String state,
+      @JsonPropertyDescription("When the pipeline entered this state (RFC 3339).") String since) {}
 }

@@ -45,6 +45,8 @@ public final class SharedShipperModel {
   static final String TOPIC_FIELD = "logpipeline_topic";
   public static final String LABEL_SHIPPER_CLASS = "logpipeline.io/shipper-class";
   static final String INPUTS_SUFFIX = "-inputs";
+  /** Reason of Valid=False for sources beyond the pipeline's namespace. */
+  public static final String CROSS_NAMESPACE_DENIED = "CrossNamespaceSourceDenied";
 
   private SharedShipperModel() {}
 
@@ -128,7 +130,7 @@ public final class SharedShipperModel {
     if (others.isEmpty()) {
       return List.of();
     }
-    return List.of(new SpecProblem("spec.sources.namespaces", "CrossNamespaceSourceDenied: "
+    return List.of(new SpecProblem("spec.sources.namespaces", CROSS_NAMESPACE_DENIED + ": "
         + String.join(", ", others) + " is another namespace; a LogPipeline in " + p.namespace()
         + " collects only its own namespace, unless the ShipperClass lists " + p.namespace()
         + " in clusterWideNamespaces (ask the cluster's administrators)"));
@@ -198,10 +200,12 @@ public final class SharedShipperModel {
 
   /** The group's filebeat.yml; its hash is on the pod template. */
   public static ConfigMap configMap(Group g) {
-    return new ConfigMapBuilder()
-        .withMetadata(metadata(g, g.name()))
-        .addToData(ShipperModel.CONFIG_KEY, ConfigFiles.yaml(filebeatConfig(g)))
-        .build();
+    return configMapWithData(g, Map.of(ShipperModel.CONFIG_KEY, ConfigFiles.yaml(filebeatConfig(g))));
+  }
+
+  /** The group's filebeat.yml ConfigMap with this content. */
+  public static ConfigMap configMapWithData(Group g, Map<String, String> data) {
+    return new ConfigMapBuilder().withMetadata(metadata(g, g.name())).withData(new TreeMap<>(data)).build();
   }
 
   /**

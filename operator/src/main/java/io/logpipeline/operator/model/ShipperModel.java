@@ -80,8 +80,15 @@ public final class ShipperModel {
 
   /** filebeat.yml as a tree: inputs with source selection, Kubernetes metadata, Kafka output. */
   public static Map<String, Object> filebeatConfig(Pipeline p) {
+    return filebeatConfig(p, null);
+  }
+
+  /** filebeat.yml reading {@code paths}; null: the files the pipeline's sources select. */
+  static Map<String, Object> filebeatConfig(Pipeline p, List<String> paths) {
+    SourcesSpec sources = Objects.requireNonNullElseGet(p.spec().getSources(), SourcesSpec::new);
     Map<String, Object> config = new LinkedHashMap<>();
-    config.put("filebeat.inputs", List.of(containerInput(p)));
+    config.put("filebeat.inputs", List.of(containerInput(p,
+        paths == null ? logPaths(sources) : paths, MessageSizes.of(p))));
     config.put("output.kafka", kafkaOutput(p));
     config.put("logging.level", "info");
     config.put("logging.to_stderr", true);
@@ -285,9 +292,17 @@ public final class ShipperModel {
   }
 
   public static ConfigMap configMap(Pipeline p) {
+    return configMap(p, null);
+  }
+
+  /**
+   * The pipeline's own filebeat.yml, reading {@code paths} when its ShipperClass confines it to
+   * its namespace (null: what its sources select).
+   */
+  public static ConfigMap configMap(Pipeline p, List<String> paths) {
     return new ConfigMapBuilder()
         .withMetadata(p.metadata(p.shipperName(), Pipeline.COMPONENT_SHIPPER, PRODUCT))
-        .addToData(CONFIG_KEY, ConfigFiles.yaml(filebeatConfig(p)))
+        .addToData(CONFIG_KEY, ConfigFiles.yaml(filebeatConfig(p, paths)))
         .build();
   }
 

@@ -29,6 +29,9 @@ import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
 import io.logpipeline.operator.api.Phase;
+import io.logpipeline.operator.api.ShipperClass;
+import io.logpipeline.operator.model.SharedShipperModel;
+import io.logpipeline.operator.model.SpecProblem;
 import io.logpipeline.operator.elastic.SearchClients;
 import io.logpipeline.operator.kafka.KafkaClients;
 import io.logpipeline.operator.model.KafkaSecurity;
@@ -60,14 +63,19 @@ import java.util.stream.Collectors;
  */
 @Workflow(explicitInvocation = true, handleExceptionsInReconciler = true, dependents = {
     // shipper
-    @Dependent(name = "filebeat-config", type = FilebeatConfigMapDependent.class),
-    @Dependent(name = "filebeat-serviceaccount", type = FilebeatServiceAccountDependent.class),
-    @Dependent(name = "filebeat-clusterrole", type = FilebeatClusterRoleDependent.class),
+    @Dependent(name = "filebeat-config", type = FilebeatConfigMapDependent.class,
+        reconcilePrecondition = ShipperPlacement.Own.class),
+    @Dependent(name = "filebeat-serviceaccount", type = FilebeatServiceAccountDependent.class,
+        reconcilePrecondition = ShipperPlacement.Own.class),
+    @Dependent(name = "filebeat-clusterrole", type = FilebeatClusterRoleDependent.class,
+        reconcilePrecondition = ShipperPlacement.Own.class),
     @Dependent(name = "filebeat-clusterrolebinding", type = FilebeatClusterRoleBindingDependent.class,
-        dependsOn = {"filebeat-clusterrole", "filebeat-serviceaccount"}),
+        dependsOn = {"filebeat-clusterrole", "filebeat-serviceaccount"},
+        reconcilePrecondition = ShipperPlacement.Own.class),
     @Dependent(name = "filebeat-kafka-credentials", type = ShipperKafkaCredentialsDependent.class),
     @Dependent(name = "filebeat", type = FilebeatDaemonSetDependent.class,
-        dependsOn = {"filebeat-config", "filebeat-clusterrolebinding", "filebeat-kafka-credentials"}),
+        dependsOn = {"filebeat-config", "filebeat-clusterrolebinding", "filebeat-kafka-credentials"},
+        reconcilePrecondition = ShipperPlacement.Own.class),
     // buffer
     @Dependent(name = "kafka-topic", type = KafkaTopicDependent.class,
         reconcilePrecondition = KafkaTopicDependent.StrimziCluster.class),
@@ -112,6 +120,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
   private final Duration referenceRecheck;
   private final ClusterReferences references;
   private final BooleanSupplier stopping;
+  private final ShipperClassEvents shipperClasses = new ShipperClassEvents();
   /** When this process last wrote each pipeline's status (by uid), for {@link #progressDeferral}. */
   private final Map<String, Instant> lastStatusWrite = new ConcurrentHashMap<>();
 
@@ -154,7 +163,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
         .from(Job.class, LogPipeline.class)
         .withName("logstash-drain-jobs")
         .withLabelSelector(Selectors.INDEXER)
-        .build(), context), ShipperNodes.eventSource(context));
+        .build(), context), ShipperNodes.eventSource(context), shipperClasses.eventSource(context));
   }
 
   @Override
@@ -179,6 +188,25 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       return statusUpdate(lp, PipelineHealth.invalid(lp, "InvalidSpec", e.problems(), childrenExist, now),
           context);
     }
+    Optional<ShipperClass> shipperClass = shipperClasses.of(lp, context);
+    String className = ShipperClasses.className(lp);
+    if (className != null && shipperClass.isEmpty()) {
+      return statusUpdate(lp, PipelineHealth.invalid(lp, "MissingReference", List.of(new SpecProblem(
+          "spec.shipper.className", "ShipperClass " + className + " does not exist (kubectl get"
+              + " shipperclasses): name one that does, or leave it out for the default class")),
+          childrenExist, now), context).rescheduleAfter(referenceRecheck);
+    }
+    if (shipperClass.isPresent()) {
+      // A cluster fact (the class's clusterWideNamespaces), checked before anything is written.
+      var denied = SharedShipperModel.tenancyProblems(pipeline, shipperClass.get().getSpec());
+      if (!denied.isEmpty()) {
+        log.info("nothing written, the sources reach beyond the pipeline's namespace: {}", denied);
+        return statusUpdate(lp, PipelineHealth.invalid(lp, SharedShipperModel.CROSS_NAMESPACE_DENIED,
+            denied, childrenExist, now), context);
+      }
+    }
+    ShipperPlacement placement = ShipperPlacement.of(pipeline, shipperClass.orElse(null),
+        context.getSecondaryResource(DaemonSet.class).isPresent());
     var existingTopic = context.getSecondaryResource(KafkaTopic.class);
     var missing = references.check(pipeline, context.getClient(), existingTopic);
     if (!missing.isEmpty()) {
@@ -197,6 +225,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
           context).rescheduleAfter(referenceRecheck);
     }
     PipelineContext.put(context, pipeline, searchClients, kafkaClients);
+    ShipperPlacement.put(context, placement);
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     var errors = stageErrors(result.getErroredDependents());
     var kafka = PipelineContext.kafka(context);
@@ -208,7 +237,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
         LogstashQueueDrainDependent.plan(pipeline, context, IndexerModel.replicas(pipeline)),
         ShipperNodes.list(context),
         context.getSecondaryResourcesAsStream(KafkaUser.class).toList(),
-        kafka.waiting(), kafka.externalTopic().orElse(null));
+        kafka.waiting(), kafka.externalTopic().orElse(null)).withPlacement(placement);
     LogPipelineStatus status = PipelineHealth.provisioned(lp, pipeline, observed, errors, now);
     if (!errors.byCondition().isEmpty()) {
       // The status goes out through updateErrorStatus, and JOSDK retries with backoff.
@@ -268,7 +297,18 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       return DeleteControl.noFinalizerRemoval();
     }
     Pipeline pipeline = Pipeline.forCleanup(lp);
+    Optional<String> input = shipperClasses.admittedIn(lp, context);
+    if (input.isPresent()) {
+      // Filebeat has one queue for all inputs: its events for a deleted topic would stall every
+      // pipeline of the group. The topic goes only once the class has taken the input out and
+      // Filebeat has had the time to stop it.
+      reportDeleting(lp, new PipelineHealth.StageErrors(Map.of(PipelineHealth.SHIPPER_READY,
+          new StageException("RemovingInput", "waiting for ShipperClass " + input.get()
+              + " to take this pipeline's input out of its shared Filebeat"))), context);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(DRAIN_RECHECK);
+    }
     PipelineContext.put(context, pipeline, searchClients, kafkaClients);
+    ShipperPlacement.put(context, ShipperPlacement.own());
     var result = context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     if (result.erroredDependentsExist()) {
       // Keep the finalizer: JOSDK retries the cleanup with backoff until everything is gone.

@@ -51,8 +51,9 @@ class ChartTest {
   void defaultsRenderOneHardenedReplicaWatchingEveryNamespace() {
     List<HasMetadata> objects = Chart.render();
     assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder(
-        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment");
-    objects.stream().filter(o -> !o.getKind().startsWith("Cluster")).forEach(o ->
+        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment",
+        "Role", "RoleBinding", "ShipperClass");
+    objects.stream().filter(o -> !o.getKind().startsWith("Cluster") && !o.getKind().equals("ShipperClass")).forEach(o ->
         assertThat(o.getMetadata().getNamespace()).as(o.getKind()).isEqualTo(Chart.NAMESPACE));
 
     Deployment deployment = Chart.one(objects, Deployment.class);
@@ -107,8 +108,9 @@ class ChartTest {
     // one for Strimzi's Secrets in the Kafka namespace.
     assertThat(Chart.all(objects, Role.class)).extracting(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
         .containsExactlyInAnyOrder("team-a/" + Chart.FULLNAME, "team-b/" + Chart.FULLNAME,
-            Chart.NAMESPACE + "/" + Chart.FULLNAME + "-leader-election", "kafka/" + Chart.FULLNAME + "-kafka");
-    assertThat(Chart.all(objects, RoleBinding.class)).hasSize(4).allSatisfy(b -> {
+            Chart.NAMESPACE + "/" + Chart.FULLNAME + "-leader-election", "kafka/" + Chart.FULLNAME + "-kafka",
+            Chart.NAMESPACE + "/" + Chart.FULLNAME + "-shippers");
+    assertThat(Chart.all(objects, RoleBinding.class)).hasSize(5).allSatisfy(b -> {
       assertThat(b.getRoleRef().getKind()).isEqualTo("Role");
       assertThat(b.getSubjects()).singleElement().satisfies(s -> {
         assertThat(s.getName()).isEqualTo(Chart.FULLNAME);
