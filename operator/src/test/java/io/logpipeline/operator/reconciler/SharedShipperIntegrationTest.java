@@ -249,7 +249,8 @@ class SharedShipperIntegrationTest {
     } finally {
       server.stopFaults();
     }
-    assertThat(inputs(group("many"))).hasSize(20);
+    // The record is written before the ConfigMap (and a write may be refused and retried).
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(inputs(group("many"))).hasSize(20));
     assertThat(getClass("many").getStatus().getPipelines()).isEqualTo(20);
   }
 
