@@ -428,7 +428,9 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
           || PipelineHealth.ROLLING_OUT.equals(c.getReason()) || "WaitingForStrimzi".equals(c.getReason())
           // Draining volumes is the normal course of a deletion; waiting for the template is
           // the template's own failure, which has its Event.
-          || "Draining".equals(c.getReason()) || "WaitingForIndexTemplate".equals(c.getReason())) {
+          || "Draining".equals(c.getReason()) || "WaitingForIndexTemplate".equals(c.getReason())
+          // The normal course of a pipeline in a shared Filebeat: its input follows its topic.
+          || SharedShipperHealth.IN_COURSE.contains(c.getReason())) {
         continue;
       }
       boolean seenBefore = previous.stream().anyMatch(old -> old.getType().equals(c.getType())

@@ -12,6 +12,10 @@ import java.util.List;
  */
 final class SharedShipperHealth {
 
+  /** Reasons of ShipperConfigured=False that are the normal course of things: no Warning Event. */
+  static final java.util.Set<String> IN_COURSE = java.util.Set.of("Admitting",
+      ShipperAdmission.WAITING_FOR_TOPIC, ShipperAdmission.RECONFIGURING, ShipperAdmission.REMOVING);
+
   private SharedShipperHealth() {}
 
   static List<Condition> conditions(ShipperPlacement placement, PipelineHealth.StageErrors errors, long gen) {
