@@ -255,6 +255,23 @@ class SharedShipperIntegrationTest {
   }
 
   @Test
+  void aDedicatedClassRunsOneDaemonSetPerPipelineInTheOperatorsNamespace() {
+    createClass("dedicated", c -> c.getSpec().setMode(ShipperMode.DEDICATED));
+    pipeline("ded-a", "app", "dedicated", lp -> { });
+    pipeline("ded-b", "app", "dedicated", lp -> { });
+    awaitReady("ded-a", "app");
+    awaitReady("ded-b", "app");
+    assertThat(sharedDaemonSets("dedicated")).hasSize(2)
+        .allSatisfy(ds -> assertThat(ds.getMetadata().getNamespace()).isEqualTo(OPERATOR_NS))
+        .allSatisfy(ds -> assertThat(ds.getMetadata().getOwnerReferences()).singleElement()
+            .satisfies(ref -> assertThat(ref.getKind()).isEqualTo("ShipperClass")));
+    for (DaemonSet ds : sharedDaemonSets("dedicated")) {
+      assertThat(inputs(ds.getMetadata().getName())).hasSize(1);
+    }
+    assertThat(client.apps().daemonSets().inNamespace("ded-a").list().getItems()).isEmpty();
+  }
+
+  @Test
   void maxPipelinesIsStickyAndDriftIsPutBack() {
     createClass("small", c -> c.getSpec().setMaxPipelines(1));
     pipeline("small-a", "app", "small", lp -> { });
