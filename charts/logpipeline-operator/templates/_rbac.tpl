@@ -35,13 +35,21 @@ namespaces.
 # Filebeat's and Logstash's ConfigMaps, Filebeat's ServiceAccount, Logstash's monitoring Service,
 # the Filebeat DaemonSet, the Logstash StatefulSet and PodDisruptionBudget: watched
 # (label-selected informers), created, and replaced when they drift (the StatefulSet is also
-# scaled to 0 with a PUT before its volumes are drained on deletion). No delete: they carry an
-# owner reference to their LogPipeline and Kubernetes' garbage collector removes them with it.
+# scaled to 0 with a PUT before its volumes are drained on deletion). They carry an owner
+# reference to their LogPipeline and Kubernetes' garbage collector removes them with it; a
+# pipeline's own Filebeat objects are deleted by the operator when it moves to a ShipperClass's
+# shared Filebeat.
 - apiGroups: [""]
-  resources: ["configmaps", "serviceaccounts", "services"]
+  resources: ["configmaps", "serviceaccounts"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+- apiGroups: [""]
+  resources: ["services"]
   verbs: ["list", "watch", "create", "update"]
 - apiGroups: ["apps"]
-  resources: ["daemonsets", "statefulsets"]
+  resources: ["daemonsets"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+- apiGroups: ["apps"]
+  resources: ["statefulsets"]
   verbs: ["list", "watch", "create", "update"]
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
@@ -77,8 +85,17 @@ Rules that are cluster-wide whatever watchNamespaces says: cluster-scoped object
 that live in the Kafka cluster's namespace, which may be any namespace.
 */}}
 {{- define "logpipeline-operator.rules.cluster" -}}
+# ShipperClasses (cluster-scoped): listed and watched by their controller and by the LogPipeline
+# controller; their status, the admission record, replaced whole.
+- apiGroups: ["logpipeline.io"]
+  resources: ["shipperclasses"]
+  verbs: ["list", "watch"]
+- apiGroups: ["logpipeline.io"]
+  resources: ["shipperclasses/status"]
+  verbs: ["update"]
 # Each pipeline's Filebeat ClusterRole and ClusterRoleBinding (cluster-scoped, so no owner
-# reference can reach them): watched, created, put back, and deleted by the finalizer.
+# reference can reach them): watched, created, put back, and deleted by the finalizer; and each
+# shared Filebeat's, owned by its ShipperClass, deleted when its group has no pipeline left.
 - apiGroups: ["rbac.authorization.k8s.io"]
   resources: ["clusterroles", "clusterrolebindings"]
   verbs: ["list", "watch", "create", "update", "delete"]
@@ -148,4 +165,19 @@ and update it.
   resources: ["leases"]
   resourceNames: [{{ include "logpipeline-operator.leaseName" . | quote }}]
   verbs: ["get", "update", "patch"]
+{{- end }}
+
+{{/*
+Rules in the operator's own namespace (the release's), where the shared Filebeats of the
+ShipperClasses run: each group's ConfigMaps (filebeat.yml and the input files), ServiceAccount
+and DaemonSet, watched there only, created, put back, and deleted when the group has no pipeline
+left.
+*/}}
+{{- define "logpipeline-operator.rules.operatorNamespace" -}}
+- apiGroups: [""]
+  resources: ["configmaps", "serviceaccounts"]
+  verbs: ["list", "watch", "create", "update", "delete"]
+- apiGroups: ["apps"]
+  resources: ["daemonsets"]
+  verbs: ["list", "watch", "create", "update", "delete"]
 {{- end }}

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * <pre>
  * java -jar bench/target/logpipeline-bench.jar [--n 10,100,1000] [--quiet PT30S] [--child JAR or none]
  *     [--template-recheck PT10M] [--cycles 500,200,200,200,200,200] [--timeout PT10M]
+ *     [--shipper-class none or shared]
  * </pre>
  */
 public final class Bench {
@@ -32,7 +33,7 @@ public final class Bench {
         "--n", "10,100,1000", "--quiet", "PT30S", "--template-recheck", "PT10M",
         "--cycles", "500,200,200,200,200,200", "--timeout", "PT10M",
         "--child", "operator/target/logpipeline-operator.jar", "--child-jvm", "-XX:+UseG1GC",
-        "--child-n", "same as --n"));
+        "--child-n", "same as --n", "--shipper-class", "none"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!opts.containsKey(args[i])) {
         throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + opts.keySet());
@@ -50,7 +51,8 @@ public final class Bench {
 
     try (OpenSearchNode search = OpenSearchNode.startNew()) {
       Harness h = new Harness(search.httpUri(), Duration.parse(opts.get("--template-recheck")),
-          Duration.parse(opts.get("--timeout")), Duration.ofSeconds(10), Duration.ofSeconds(2));
+          Duration.parse(opts.get("--timeout")), Duration.ofSeconds(10), Duration.ofSeconds(2))
+          .withSharedShipper(opts.get("--shipper-class").equals("shared"));
       // Warm-up: JIT and class loading of both paths, not reported.
       h.operator(10, Duration.ZERO);
       h.floor(10);

@@ -31,6 +31,8 @@ import java.util.function.BooleanSupplier;
 public final class Cluster implements AutoCloseable {
 
   public static final String KAFKA_NS = "kafka";
+  /** Where the operator runs, and so the shared Filebeats of ShipperClasses. */
+  public static final String OPERATOR_NS = "logpipeline-system";
   public static final int NODES = 3;
   private static final String MANAGED = Pipeline.LABEL_MANAGED_BY + "=" + Pipeline.MANAGED_BY;
 

@@ -76,14 +76,43 @@ public final class Harness {
   public record Cycle(int index, int n, Duration toReady, Duration toGone, Phase phase,
       Map<String, Integer> leftovers, long heapAfterGc, long rss) {}
 
+  /** With a default ShipperClass in Shared mode (issue 16): one Filebeat per node for all. */
+  private boolean sharedShipper;
+
+  public Harness withSharedShipper(boolean shared) {
+    this.sharedShipper = shared;
+    return this;
+  }
+
   private LogPipelineOperator.Options options() {
-    return LogPipelineOperator.Options.defaults().withTemplateRecheck(templateRecheck);
+    return LogPipelineOperator.Options.defaults().withTemplateRecheck(templateRecheck)
+        .withOperatorNamespace(Cluster.OPERATOR_NS);
+  }
+
+  /** The default ShipperClass, admitting all of a run's pipelines, when the run shares Filebeat. */
+  private void shipperClass(Cluster c, int n) {
+    if (!sharedShipper) {
+      return;
+    }
+    var cls = new io.logpipeline.operator.api.ShipperClass();
+    cls.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("bench")
+        .addToAnnotations(io.logpipeline.operator.api.ShipperClass.DEFAULT_CLASS_ANNOTATION, "true").build());
+    cls.getSpec().setMaxPipelines(Math.max(n, 1));
+    cls.getSpec().setMaxConfigBytes(io.logpipeline.operator.api.ShipperClassSpec.MAX_CONFIG_BYTES);
+    c.driver.resource(cls).create();
+  }
+
+  /** Filebeat DaemonSets in the cluster: each runs one pod on every node. */
+  private static int filebeatDaemonSets(Cluster c) {
+    return c.driver.apps().daemonSets().inAnyNamespace()
+        .withLabel(io.logpipeline.operator.model.Pipeline.LABEL_NAME, "filebeat").list().getItems().size();
   }
 
   public OperatorRun operator(int n, Duration quietFor) throws Exception {
     String ns = "op-" + n;
     try (Cluster c = new Cluster()) {
       CountingSearch search = new CountingSearch();
+      shipperClass(c, n);
       LogPipelineOperator op = LogPipelineOperator.start(c.api.client(MockApi.OPERATOR), search.clients(), options());
       try {
         var watch = c.watch(ns);
@@ -99,6 +128,8 @@ public final class Harness {
         settle(c, MockApi.OPERATOR);
         Phase creation = phase(toReady, before, c, MockApi.OPERATOR, s0, search);
         long simWrites = c.simulatorStatusWrites() - simBefore;
+        System.out.printf("SHIPPERS n=%d shared=%s filebeat-daemonsets=%d (Filebeat pods per node)%n",
+            n, sharedShipper, filebeatDaemonSets(c));
         // From here on the operator should write nothing: keep the bodies of what it does write.
         c.api.requests().captureWrites(MockApi.OPERATOR);
 

@@ -21,6 +21,7 @@ public final class ApiSemantics {
 
   /** The LogPipeline CRD as the build generates it (crds/, copied to the test class path). */
   public static final String LOGPIPELINE_CRD = "/crds/logpipelines.logpipeline.io-v1.yml";
+  public static final String SHIPPER_CLASS_CRD = "/crds/shipperclasses.logpipeline.io-v1.yml";
 
   /** Built-in kinds with a status subresource that the operator writes or reads the status of. */
   public static final List<CustomResourceDefinitionContext> BUILT_IN_STATUS = List.of(
@@ -51,15 +52,23 @@ public final class ApiSemantics {
     BUILT_IN_STATUS.forEach(server::expectCustomResource);
   }
 
-  /** Creates the generated LogPipeline CRD, whose {@code subresources.status} the mock then honours. */
+  /**
+   * Creates the generated LogPipeline and ShipperClass CRDs, whose {@code subresources.status}
+   * the mock then honours.
+   */
   public static void installLogPipelineCrd(KubernetesClient client) {
     client.apiextensions().v1().customResourceDefinitions().resource(logPipelineCrd()).create();
+    client.apiextensions().v1().customResourceDefinitions().resource(crd(SHIPPER_CLASS_CRD)).create();
   }
 
   public static CustomResourceDefinition logPipelineCrd() {
-    try (InputStream in = ApiSemantics.class.getResourceAsStream(LOGPIPELINE_CRD)) {
+    return crd(LOGPIPELINE_CRD);
+  }
+
+  private static CustomResourceDefinition crd(String resource) {
+    try (InputStream in = ApiSemantics.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException(LOGPIPELINE_CRD + " is not on the class path: build the operator module");
+        throw new IllegalStateException(resource + " is not on the class path: build the operator module");
       }
       return io.fabric8.kubernetes.client.utils.Serialization.unmarshal(in, CustomResourceDefinition.class);
     } catch (IOException e) {

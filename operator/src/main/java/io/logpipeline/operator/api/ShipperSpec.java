@@ -14,6 +14,10 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ShipperSpec {
 
+  /** The ShipperClass that runs this pipeline's Filebeat input. */
+  @JsonPropertyDescription("The ShipperClass that runs this pipeline's node agent. Absent: the class annotated logpipeline.io/default-class: \"true\". The class's image, resources and scheduling apply; the fields below apply only to pipelines without a class (the per-pipeline DaemonSet of earlier versions).")
+  private String className;
+
   /** Filebeat image. */
   @JsonPropertyDescription("Filebeat image. Default: the version this operator is tested with.")
   private String image;
@@ -42,6 +46,8 @@ public class ShipperSpec {
   @JsonPropertyDescription("Security context fields that replace the Filebeat container's defaults (root, read-only root filesystem, no privilege escalation, all capabilities dropped). On SELinux-enforcing nodes: seLinuxOptions.type spc_t (RHEL, OpenShift) or super_t (Bottlerocket), or privileged: true.")
   private SecurityContext securityContext;
 
+  public String getClassName() { return className; }
+  public void setClassName(String className) { this.className = className; }
   public String getImage() { return image; }
   public void setImage(String image) { this.image = image; }
   public ResourceRequirements getResources() { return resources; }

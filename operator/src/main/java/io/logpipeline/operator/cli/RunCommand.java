@@ -82,6 +82,11 @@ public final class RunCommand implements Callable<Integer> {
           + " else the service account's namespace), else default.")
   String leaderElectionNamespace;
 
+  @Option(names = "--operator-namespace", paramLabel = "NAMESPACE",
+      description = "Where the shared Filebeats of ShipperClasses run. Default: the pod's namespace"
+          + " (env POD_NAMESPACE, else the service account's namespace), else default.")
+  String operatorNamespace;
+
   @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "PT10S",
       description = "On SIGTERM, how long reconciles in flight may take to finish (ISO-8601, default"
           + " ${DEFAULT-VALUE}); keep it below the pod's terminationGracePeriodSeconds.")
@@ -117,7 +122,9 @@ public final class RunCommand implements Callable<Integer> {
         .withNamespaces(new LinkedHashSet<>(namespaces))
         .withTemplateRecheck(templateRecheck)
         .withShutdownTimeout(shutdownTimeout)
-        .withFlow(new LogPipelineOperator.Flow(flowPollInterval, flowStatusInterval, true));
+        .withFlow(new LogPipelineOperator.Flow(flowPollInterval, flowStatusInterval, true))
+        .withOperatorNamespace(operatorNamespace != null && !operatorNamespace.isBlank()
+            ? operatorNamespace : PodEnvironment.namespace());
     if (leaderElection) {
       String leaseNamespace = leaderElectionNamespace != null && !leaderElectionNamespace.isBlank()
           ? leaderElectionNamespace : PodEnvironment.namespace();

@@ -80,8 +80,15 @@ public final class ShipperModel {
 
   /** filebeat.yml as a tree: inputs with source selection, Kubernetes metadata, Kafka output. */
   public static Map<String, Object> filebeatConfig(Pipeline p) {
+    return filebeatConfig(p, null);
+  }
+
+  /** filebeat.yml reading {@code paths}; null: the files the pipeline's sources select. */
+  static Map<String, Object> filebeatConfig(Pipeline p, List<String> paths) {
+    SourcesSpec sources = Objects.requireNonNullElseGet(p.spec().getSources(), SourcesSpec::new);
     Map<String, Object> config = new LinkedHashMap<>();
-    config.put("filebeat.inputs", List.of(containerInput(p)));
+    config.put("filebeat.inputs", List.of(containerInput(p,
+        paths == null ? logPaths(sources) : paths, MessageSizes.of(p))));
     config.put("output.kafka", kafkaOutput(p));
     config.put("logging.level", "info");
     config.put("logging.to_stderr", true);
@@ -91,7 +98,12 @@ public final class ShipperModel {
   /** The filestream input that reads the selected containers' log files on the node. */
   static Map<String, Object> containerInput(Pipeline p) {
     SourcesSpec sources = Objects.requireNonNullElseGet(p.spec().getSources(), SourcesSpec::new);
-    MessageSizes sizes = MessageSizes.of(p);
+    return containerInput(p, logPaths(sources), MessageSizes.of(p));
+  }
+
+  /** The input reading {@code paths}, with the line limit of {@code sizes}. */
+  static Map<String, Object> containerInput(Pipeline p, List<String> paths, MessageSizes sizes) {
+    SourcesSpec sources = Objects.requireNonNullElseGet(p.spec().getSources(), SourcesSpec::new);
 
     List<Map<String, Object>> parsers = new ArrayList<>();
     // The container parser reads both CRI and Docker json-file lines and joins partial lines.
@@ -112,8 +124,8 @@ public final class ShipperModel {
     input.put("type", "filestream");
     // The registry keys file state by this id: it must never change for a pipeline, or every
     // file would be read again from the start.
-    input.put("id", "logpipeline-" + p.namespace() + "-" + p.name());
-    input.put("paths", logPaths(sources));
+    input.put("id", inputId(p));
+    input.put("paths", paths);
     List<String> excluded = nonNull(sources.getExcludeNamespaces());
     if (!excluded.isEmpty()) {
       // File names are <pod>_<namespace>_<container>-<id>.log; pod and namespace names have no
@@ -129,6 +141,11 @@ public final class ShipperModel {
     input.put("parsers", parsers);
     input.put("processors", processors(sources));
     return input;
+  }
+
+  /** The input's id, which keys its files' read positions in the registry. */
+  static String inputId(Pipeline p) {
+    return "logpipeline-" + p.namespace() + "-" + p.name();
   }
 
   /**
@@ -175,7 +192,7 @@ public final class ShipperModel {
     return kafka;
   }
 
-  private static List<String> logPaths(SourcesSpec sources) {
+  static List<String> logPaths(SourcesSpec sources) {
     List<String> namespaces = nonNull(sources.getNamespaces());
     if (namespaces.isEmpty()) {
       return List.of(CONTAINER_LOGS + "/*.log");
@@ -189,7 +206,7 @@ public final class ShipperModel {
    * metadata is there to say the pod does not match. An event without metadata is shipped and
    * tagged {@link #METADATA_MISSING_TAG}.
    */
-  private static List<Map<String, Object>> processors(SourcesSpec sources) {
+  static List<Map<String, Object>> processors(SourcesSpec sources) {
     List<Map<String, Object>> processors = new ArrayList<>();
     processors.add(Map.of("add_kubernetes_metadata", ordered(
         "host", "${NODE_NAME}",
@@ -275,9 +292,17 @@ public final class ShipperModel {
   }
 
   public static ConfigMap configMap(Pipeline p) {
+    return configMap(p, null);
+  }
+
+  /**
+   * The pipeline's own filebeat.yml, reading {@code paths} when its ShipperClass confines it to
+   * its namespace (null: what its sources select).
+   */
+  public static ConfigMap configMap(Pipeline p, List<String> paths) {
     return new ConfigMapBuilder()
         .withMetadata(p.metadata(p.shipperName(), Pipeline.COMPONENT_SHIPPER, PRODUCT))
-        .addToData(CONFIG_KEY, ConfigFiles.yaml(filebeatConfig(p)))
+        .addToData(CONFIG_KEY, ConfigFiles.yaml(filebeatConfig(p, paths)))
         .build();
   }
 
@@ -291,13 +316,18 @@ public final class ShipperModel {
   public static ClusterRole clusterRole(Pipeline p) {
     return new ClusterRoleBuilder()
         .withMetadata(clusterMetadata(p))
-        .addToRules(new PolicyRuleBuilder().withApiGroups("")
-            .withResources("pods", "namespaces", "nodes").withVerbs("get", "list", "watch").build())
-        .addToRules(new PolicyRuleBuilder().withApiGroups("apps")
-            .withResources("replicasets").withVerbs("get", "list", "watch").build())
-        .addToRules(new PolicyRuleBuilder().withApiGroups("batch")
-            .withResources("jobs").withVerbs("get", "list", "watch").build())
+        .withRules(metadataRules())
         .build();
+  }
+
+  static List<io.fabric8.kubernetes.api.model.rbac.PolicyRule> metadataRules() {
+    return List.of(
+        new PolicyRuleBuilder().withApiGroups("")
+            .withResources("pods", "namespaces", "nodes").withVerbs("get", "list", "watch").build(),
+        new PolicyRuleBuilder().withApiGroups("apps")
+            .withResources("replicasets").withVerbs("get", "list", "watch").build(),
+        new PolicyRuleBuilder().withApiGroups("batch")
+            .withResources("jobs").withVerbs("get", "list", "watch").build());
   }
 
   public static ClusterRoleBinding clusterRoleBinding(Pipeline p) {
@@ -332,21 +362,52 @@ public final class ShipperModel {
   /** The DaemonSet whose pods read {@code config}, the pipeline's {@link #configMap(Pipeline)}. */
   public static DaemonSet daemonSet(Pipeline p, ConfigMap config) {
     ShipperSpec shipper = Objects.requireNonNullElseGet(p.spec().getShipper(), ShipperSpec::new);
-    String configHash = ConfigFiles.hash(config.getData());
-    List<io.fabric8.kubernetes.api.model.VolumeMount> mounts = new ArrayList<>(List.of(
-        new VolumeMountBuilder().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).build(),
-        new VolumeMountBuilder().withName("data").withMountPath(DATA_DIR).build(),
-        new VolumeMountBuilder().withName("varlog").withMountPath("/var/log").withReadOnly(true).build()));
-    List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>(List.of(
-        new VolumeBuilder().withName("config").withNewConfigMap()
-            .withName(p.shipperName())
-            // Filebeat refuses a config file that group or others may write.
-            .withDefaultMode(0640)
-            .endConfigMap().build(),
-        new VolumeBuilder().withName("data").withNewHostPath()
-            .withPath(hostDataPath(p)).withType("DirectoryOrCreate").endHostPath().build(),
-        new VolumeBuilder().withName("varlog").withNewHostPath()
-            .withPath("/var/log").withType("Directory").endHostPath().build()));
+    DaemonSet daemonSet = daemonSet(new Pod(
+        p.metadata(p.shipperName(), Pipeline.COMPONENT_SHIPPER, PRODUCT),
+        p.selectorLabels(PRODUCT), p.labels(Pipeline.COMPONENT_SHIPPER, PRODUCT), shipper,
+        ConfigFiles.hash(config.getData()), hostDataPath(p),
+        List.of(configVolume("config", p.shipperName())),
+        List.of(new VolumeMountBuilder().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).build())));
+    KafkaSecurity.shipperPod(p, daemonSet.getSpec().getTemplate(), PRODUCT);
+    return daemonSet;
+  }
+
+  /**
+   * What sets one Filebeat DaemonSet apart from another, per pipeline or shared by a group.
+   *
+   * @param metadata the DaemonSet's name, namespace and labels
+   * @param selector the labels it selects its pods by
+   * @param podLabels the labels of its pods
+   * @param shipper image, resources and scheduling
+   * @param configHash the hash of the configuration whose change must restart the pods
+   * @param hostDataPath the node directory of the registry
+   * @param configVolumes the ConfigMap volumes
+   * @param configMounts where they are mounted
+   */
+  record Pod(io.fabric8.kubernetes.api.model.ObjectMeta metadata, Map<String, String> selector,
+      Map<String, String> podLabels, ShipperSpec shipper, String configHash, String hostDataPath,
+      List<io.fabric8.kubernetes.api.model.Volume> configVolumes,
+      List<io.fabric8.kubernetes.api.model.VolumeMount> configMounts) {}
+
+  /** A ConfigMap mounted as a directory, files readable by the owner (root) and the group only. */
+  static io.fabric8.kubernetes.api.model.Volume configVolume(String volume, String configMap) {
+    return new VolumeBuilder().withName(volume).withNewConfigMap()
+        .withName(configMap)
+        // Filebeat refuses a config file that group or others may write.
+        .withDefaultMode(0640)
+        .endConfigMap().build();
+  }
+
+  static DaemonSet daemonSet(Pod pod) {
+    ShipperSpec shipper = pod.shipper();
+    List<io.fabric8.kubernetes.api.model.VolumeMount> mounts = new ArrayList<>(pod.configMounts());
+    mounts.add(new VolumeMountBuilder().withName("data").withMountPath(DATA_DIR).build());
+    mounts.add(new VolumeMountBuilder().withName("varlog").withMountPath("/var/log").withReadOnly(true).build());
+    List<io.fabric8.kubernetes.api.model.Volume> volumes = new ArrayList<>(pod.configVolumes());
+    volumes.add(new VolumeBuilder().withName("data").withNewHostPath()
+        .withPath(pod.hostDataPath()).withType("DirectoryOrCreate").endHostPath().build());
+    volumes.add(new VolumeBuilder().withName("varlog").withNewHostPath()
+        .withPath("/var/log").withType("Directory").endHostPath().build());
     if (containerRuntime(shipper) == ContainerRuntime.DOCKER) {
       // Docker nodes keep the files the /var/log/pods links point to here; containerd and CRI-O
       // write them under /var/log/pods itself.
@@ -355,18 +416,18 @@ public final class ShipperModel {
       volumes.add(new VolumeBuilder().withName("dockercontainers").withNewHostPath()
           .withPath(DOCKER_CONTAINERS).endHostPath().build());
     }
-    DaemonSet daemonSet = new DaemonSetBuilder()
-        .withMetadata(p.metadata(p.shipperName(), Pipeline.COMPONENT_SHIPPER, PRODUCT))
+    return new DaemonSetBuilder()
+        .withMetadata(pod.metadata())
         .withNewSpec()
-          .withNewSelector().withMatchLabels(p.selectorLabels(PRODUCT)).endSelector()
+          .withNewSelector().withMatchLabels(pod.selector()).endSelector()
           .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
           .withNewTemplate()
             .withNewMetadata()
-              .withLabels(p.labels(Pipeline.COMPONENT_SHIPPER, PRODUCT))
-              .addToAnnotations(Pipeline.CONFIG_HASH_ANNOTATION, configHash)
+              .withLabels(pod.podLabels())
+              .addToAnnotations(Pipeline.CONFIG_HASH_ANNOTATION, pod.configHash())
             .endMetadata()
             .withNewSpec()
-              .withServiceAccountName(p.shipperName())
+              .withServiceAccountName(pod.metadata().getName())
               .withTerminationGracePeriodSeconds(30L)
               .withNodeSelector(nodeSelector(shipper))
               .withTolerations(emptyToNull(tolerations(shipper)))
@@ -387,8 +448,6 @@ public final class ShipperModel {
           .endTemplate()
         .endSpec()
         .build();
-    KafkaSecurity.shipperPod(p, daemonSet.getSpec().getTemplate(), PRODUCT);
-    return daemonSet;
   }
 
   /** Every taint tolerated: GPU, Karpenter, control-plane and other tainted nodes run containers too. */
@@ -452,7 +511,7 @@ public final class ShipperModel {
     return JSON.convertValue(merged, SecurityContext.class);
   }
 
-  private static Map<String, Object> ordered(Object... kv) {
+  static Map<String, Object> ordered(Object... kv) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
       m.put((String) kv[i], kv[i + 1]);

@@ -17,6 +17,6 @@ public class FilebeatConfigMapDependent extends OwnedDependent<ConfigMap> {
 
   @Override
   protected ConfigMap desired(LogPipeline primary, Context<LogPipeline> context) {
-    return ShipperModel.configMap(PipelineContext.pipeline(context));
+    return ShipperModel.configMap(PipelineContext.pipeline(context), ShipperPlacement.of(context).paths());
   }
 }

@@ -19,7 +19,9 @@ public class FilebeatDaemonSetDependent extends OwnedDependent<DaemonSet> {
 
   @Override
   protected DaemonSet desired(LogPipeline primary, Context<LogPipeline> context) {
-    DaemonSet desired = ShipperModel.daemonSet(PipelineContext.pipeline(context));
+    var pipeline = PipelineContext.pipeline(context);
+    DaemonSet desired = ShipperModel.daemonSet(pipeline,
+        ShipperModel.configMap(pipeline, ShipperPlacement.of(context).paths()));
     // After the credentials dependent (dependsOn): the version of the copy it just wrote.
     KafkaSecurity.secretVersion(desired.getSpec().getTemplate(),
         PipelineContext.kafka(context).secretVersion(Role.SHIPPER));

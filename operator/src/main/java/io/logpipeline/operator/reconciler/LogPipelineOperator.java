@@ -60,19 +60,29 @@ public final class LogPipelineOperator implements AutoCloseable {
    * @param leaderElection the Lease to hold before reconciling; null: no leader election
    * @param shutdownTimeout how long {@link #close()} waits for reconciles in flight
    * @param flow how the data paths are observed; null: not at all (no Flowing condition)
+   * @param operatorNamespace where the shared shippers of ShipperClasses run
+   * @param inputReloadWait how long a shared Filebeat is given to stop an input taken out of its
+   *     ConfigMap, before the input is added again changed or the pipeline's topic is deleted
    */
   public record Options(Set<String> namespaces, Duration templateRecheck,
       Duration retryInitial, Duration retryMax, Duration referenceRecheck,
       MeterRegistry meterRegistry, LeaderElection leaderElection, Duration shutdownTimeout,
-      Flow flow) {
+      Flow flow, String operatorNamespace, Duration inputReloadWait) {
 
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * kubelet refreshes a mounted ConfigMap within its sync period and cache TTL (a minute each
+     * by default), and Filebeat looks at its input files every reload period.
+     */
+    public static final Duration DEFAULT_INPUT_RELOAD_WAIT = Duration.ofMinutes(2)
+        .plusSeconds(io.logpipeline.operator.model.SharedShipperModel.RELOAD_PERIOD_SECONDS);
 
     /** Without metrics and leader election, as before they existed. */
     public Options(Set<String> namespaces, Duration templateRecheck, Duration retryInitial,
         Duration retryMax, Duration referenceRecheck) {
       this(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck, null, null,
-          DEFAULT_SHUTDOWN_TIMEOUT, null);
+          DEFAULT_SHUTDOWN_TIMEOUT, null, io.logpipeline.operator.runtime.PodEnvironment.namespace(),
+          DEFAULT_INPUT_RELOAD_WAIT);
     }
 
     public static Options defaults() {
@@ -82,42 +92,60 @@ public final class LogPipelineOperator implements AutoCloseable {
 
     public Options withNamespaces(Set<String> namespaces) {
       return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
-          meterRegistry, leaderElection, shutdownTimeout, flow);
+          meterRegistry, leaderElection, shutdownTimeout, flow,
+          operatorNamespace, inputReloadWait);
     }
 
     public Options withRetry(Duration initial, Duration max) {
       return new Options(namespaces, templateRecheck, initial, max, referenceRecheck,
-          meterRegistry, leaderElection, shutdownTimeout, flow);
+          meterRegistry, leaderElection, shutdownTimeout, flow,
+          operatorNamespace, inputReloadWait);
     }
 
     public Options withTemplateRecheck(Duration recheck) {
       return new Options(namespaces, recheck, retryInitial, retryMax, referenceRecheck,
-          meterRegistry, leaderElection, shutdownTimeout, flow);
+          meterRegistry, leaderElection, shutdownTimeout, flow,
+          operatorNamespace, inputReloadWait);
     }
 
     public Options withReferenceRecheck(Duration recheck) {
       return new Options(namespaces, templateRecheck, retryInitial, retryMax, recheck,
-          meterRegistry, leaderElection, shutdownTimeout, flow);
+          meterRegistry, leaderElection, shutdownTimeout, flow,
+          operatorNamespace, inputReloadWait);
     }
 
     public Options withMeterRegistry(MeterRegistry registry) {
       return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
-          registry, leaderElection, shutdownTimeout, flow);
+          registry, leaderElection, shutdownTimeout, flow,
+          operatorNamespace, inputReloadWait);
     }
 
     public Options withLeaderElection(LeaderElection election) {
       return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
-          meterRegistry, election, shutdownTimeout, flow);
+          meterRegistry, election, shutdownTimeout, flow,
+          operatorNamespace, inputReloadWait);
     }
 
     public Options withFlow(Flow flow) {
       return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
-          meterRegistry, leaderElection, shutdownTimeout, flow);
+          meterRegistry, leaderElection, shutdownTimeout, flow,
+          operatorNamespace, inputReloadWait);
+    }
+
+    public Options withOperatorNamespace(String namespace) {
+      return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
+          meterRegistry, leaderElection, shutdownTimeout, flow, namespace, inputReloadWait);
+    }
+
+    public Options withInputReloadWait(Duration wait) {
+      return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
+          meterRegistry, leaderElection, shutdownTimeout, flow, operatorNamespace, wait);
     }
 
     public Options withShutdownTimeout(Duration timeout) {
       return new Options(namespaces, templateRecheck, retryInitial, retryMax, referenceRecheck,
-          meterRegistry, leaderElection, timeout, flow);
+          meterRegistry, leaderElection, timeout, flow,
+          operatorNamespace, inputReloadWait);
     }
   }
 
@@ -312,8 +340,27 @@ public final class LogPipelineOperator implements AutoCloseable {
           .setIntervalMultiplier(2)
           .setMaxInterval(options.retryMax().toMillis()));
     });
+    // The one writer of the shared shippers: JOSDK reconciles each class one at a time.
+    operator.register(new ShipperClassReconciler(options.operatorNamespace(), options.namespaces(),
+        Clock.systemUTC(), options.inputReloadWait(), closing::get), c -> {
+          c.withRetry(new GenericRetry()
+              .withoutMaxAttempts()
+              .setInitialInterval(options.retryInitial().toMillis())
+              .setIntervalMultiplier(2)
+              .setMaxInterval(options.retryMax().toMillis()));
+          // The shared shippers live in the operator's namespace only: watch there, not everywhere.
+          ShipperClassReconciler.NAMESPACED_DEPENDENTS.forEach((name, type) ->
+              c.replacingNamedDependentResourceConfig(name, inOperatorNamespace(type, options.operatorNamespace())));
+        });
     return new LogPipelineOperator(operator, searchClients, kafkaClients, controller, client, election,
         leading, closing, flow);
+  }
+
+  private static <R extends HasMetadata> Object inOperatorNamespace(Class<R> type, String namespace) {
+    return new io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder<R>()
+        .withKubernetesDependentInformerConfig(io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration
+            .builder(type).withNamespaces(Set.of(namespace)).withLabelSelector(Selectors.SHARED_SHIPPER).build())
+        .build();
   }
 
   /**

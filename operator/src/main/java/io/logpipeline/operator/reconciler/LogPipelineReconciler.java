@@ -29,6 +29,9 @@ import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineStatus;
 import io.logpipeline.operator.api.Phase;
+import io.logpipeline.operator.api.ShipperClass;
+import io.logpipeline.operator.model.SharedShipperModel;
+import io.logpipeline.operator.model.SpecProblem;
 import io.logpipeline.operator.elastic.SearchClients;
 import io.logpipeline.operator.health.FlowObserver;
 import io.logpipeline.operator.health.FlowVerdict;
@@ -64,14 +67,19 @@ import java.util.stream.Collectors;
  */
 @Workflow(explicitInvocation = true, handleExceptionsInReconciler = true, dependents = {
     // shipper
-    @Dependent(name = "filebeat-config", type = FilebeatConfigMapDependent.class),
-    @Dependent(name = "filebeat-serviceaccount", type = FilebeatServiceAccountDependent.class),
-    @Dependent(name = "filebeat-clusterrole", type = FilebeatClusterRoleDependent.class),
+    @Dependent(name = "filebeat-config", type = FilebeatConfigMapDependent.class,
+        reconcilePrecondition = ShipperPlacement.Own.class),
+    @Dependent(name = "filebeat-serviceaccount", type = FilebeatServiceAccountDependent.class,
+        reconcilePrecondition = ShipperPlacement.Own.class),
+    @Dependent(name = "filebeat-clusterrole", type = FilebeatClusterRoleDependent.class,
+        reconcilePrecondition = ShipperPlacement.Own.class),
     @Dependent(name = "filebeat-clusterrolebinding", type = FilebeatClusterRoleBindingDependent.class,
-        dependsOn = {"filebeat-clusterrole", "filebeat-serviceaccount"}),
+        dependsOn = {"filebeat-clusterrole", "filebeat-serviceaccount"},
+        reconcilePrecondition = ShipperPlacement.Own.class),
     @Dependent(name = "filebeat-kafka-credentials", type = ShipperKafkaCredentialsDependent.class),
     @Dependent(name = "filebeat", type = FilebeatDaemonSetDependent.class,
-        dependsOn = {"filebeat-config", "filebeat-clusterrolebinding", "filebeat-kafka-credentials"}),
+        dependsOn = {"filebeat-config", "filebeat-clusterrolebinding", "filebeat-kafka-credentials"},
+        reconcilePrecondition = ShipperPlacement.Own.class),
     // buffer
     @Dependent(name = "kafka-topic", type = KafkaTopicDependent.class,
         reconcilePrecondition = KafkaTopicDependent.StrimziCluster.class),
@@ -118,6 +126,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
   private final BooleanSupplier stopping;
   /** Observes the pipelines' data paths; null: no Flowing condition. */
   private final FlowObserver flow;
+  private final ShipperClassEvents shipperClasses = new ShipperClassEvents();
   /** When this process last wrote each pipeline's status (by uid), for {@link #progressDeferral}. */
   private final Map<String, Instant> lastStatusWrite = new ConcurrentHashMap<>();
 
@@ -163,7 +172,8 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
         .from(Job.class, LogPipeline.class)
         .withName("logstash-drain-jobs")
         .withLabelSelector(Selectors.INDEXER)
-        .build(), context), ShipperNodes.eventSource(context)));
+        .build(), context), ShipperNodes.eventSource(context),
+        shipperClasses.eventSource(context)));
     if (flow != null) {
       // The observer asks for a reconcile when a pipeline's Flowing flips or its values are due.
       var flowEvents = new SimpleInboundEventSource<LogPipeline>("flow");
@@ -197,6 +207,25 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       return statusUpdate(lp, PipelineHealth.invalid(lp, "InvalidSpec", e.problems(), childrenExist, now),
           context);
     }
+    Optional<ShipperClass> shipperClass = shipperClasses.of(lp, context);
+    String className = ShipperClasses.className(lp);
+    if (className != null && shipperClass.isEmpty()) {
+      return statusUpdate(lp, PipelineHealth.invalid(lp, "MissingReference", List.of(new SpecProblem(
+          "spec.shipper.className", "ShipperClass " + className + " does not exist (kubectl get"
+              + " shipperclasses): name one that does, or leave it out for the default class")),
+          childrenExist, now), context).rescheduleAfter(referenceRecheck);
+    }
+    if (shipperClass.isPresent()) {
+      // A cluster fact (the class's clusterWideNamespaces), checked before anything is written.
+      var denied = SharedShipperModel.tenancyProblems(pipeline, shipperClass.get().getSpec());
+      if (!denied.isEmpty()) {
+        log.info("nothing written, the sources reach beyond the pipeline's namespace: {}", denied);
+        return statusUpdate(lp, PipelineHealth.invalid(lp, SharedShipperModel.CROSS_NAMESPACE_DENIED,
+            denied, childrenExist, now), context);
+      }
+    }
+    ShipperPlacement placement = ShipperPlacement.of(pipeline, shipperClass.orElse(null),
+        context.getSecondaryResource(DaemonSet.class).isPresent());
     var existingTopic = context.getSecondaryResource(KafkaTopic.class);
     var missing = references.check(pipeline, context.getClient(), existingTopic);
     if (!missing.isEmpty()) {
@@ -215,6 +244,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
           context).rescheduleAfter(referenceRecheck);
     }
     PipelineContext.put(context, pipeline, searchClients, kafkaClients);
+    ShipperPlacement.put(context, placement);
     var result = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     var errors = stageErrors(result.getErroredDependents());
     var kafka = PipelineContext.kafka(context);
@@ -226,7 +256,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
         LogstashQueueDrainDependent.plan(pipeline, context, IndexerModel.replicas(pipeline)),
         ShipperNodes.list(context),
         context.getSecondaryResourcesAsStream(KafkaUser.class).toList(),
-        kafka.waiting(), kafka.externalTopic().orElse(null), null);
+        kafka.waiting(), kafka.externalTopic().orElse(null), null, placement);
     FlowVerdict shown = FlowVerdict.of(lp.getStatus(), PipelineHealth.FLOWING);
     if (flow != null && errors.byCondition().isEmpty()) {
       try {
@@ -300,7 +330,18 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       return DeleteControl.noFinalizerRemoval();
     }
     Pipeline pipeline = Pipeline.forCleanup(lp);
+    Optional<String> input = shipperClasses.admittedIn(lp, context);
+    if (input.isPresent()) {
+      // Filebeat has one queue for all inputs: its events for a deleted topic would stall every
+      // pipeline of the group. The topic goes only once the class has taken the input out and
+      // Filebeat has had the time to stop it.
+      reportDeleting(lp, new PipelineHealth.StageErrors(Map.of(PipelineHealth.SHIPPER_READY,
+          new StageException("RemovingInput", "waiting for ShipperClass " + input.get()
+              + " to take this pipeline's input out of its shared Filebeat"))), context);
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(DRAIN_RECHECK);
+    }
     PipelineContext.put(context, pipeline, searchClients, kafkaClients);
+    ShipperPlacement.put(context, ShipperPlacement.own());
     var result = context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     if (result.erroredDependentsExist()) {
       // Keep the finalizer: JOSDK retries the cleanup with backoff until everything is gone.
@@ -438,7 +479,9 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
           || PipelineHealth.ROLLING_OUT.equals(c.getReason()) || "WaitingForStrimzi".equals(c.getReason())
           // Draining volumes is the normal course of a deletion; waiting for the template is
           // the template's own failure, which has its Event.
-          || "Draining".equals(c.getReason()) || "WaitingForIndexTemplate".equals(c.getReason())) {
+          || "Draining".equals(c.getReason()) || "WaitingForIndexTemplate".equals(c.getReason())
+          // The normal course of a pipeline in a shared Filebeat: its input follows its topic.
+          || SharedShipperHealth.IN_COURSE.contains(c.getReason())) {
         continue;
       }
       boolean seenBefore = previous.stream().anyMatch(old -> old.getType().equals(c.getType())

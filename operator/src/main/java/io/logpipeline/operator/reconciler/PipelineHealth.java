@@ -45,6 +45,8 @@ public final class PipelineHealth {
   public static final String READY = "Ready";
   /** Whether logs move through the pipeline; apart from Ready, which says the objects exist. */
   public static final String FLOWING = "Flowing";
+  /** Whether the pipeline's input is in its class's shared Filebeat (new with ShipperClasses). */
+  public static final String SHIPPER_CONFIGURED = "ShipperConfigured";
   /**
    * Reason of ShipperReady or IndexerReady while the workload's controller has not yet brought
    * every pod to the current spec; the phase is then Progressing, not Degraded.
@@ -70,38 +72,54 @@ public final class PipelineHealth {
    * @param credentialsWaiting per client, what its copied Kafka credentials still wait for
    * @param externalTopic the topic of an external Kafka, as the operator left it
    * @param flow the data path as the flow observer last published it, or null when no observer runs
+   * @param placement where the shipper runs (a class's shared Filebeat, or its own DaemonSet)
    */
   public record Observed(DaemonSet daemonSet, KafkaTopic topic, StatefulSet statefulSet,
       Deployment legacyDeployment, QueueDrain.Plan drain, List<Node> nodes,
       List<KafkaUser> kafkaUsers, Map<Role, String> credentialsWaiting, TopicDescription externalTopic,
-      FlowVerdict flow) {
+      FlowVerdict flow, ShipperPlacement placement) {
+
+    public Observed(DaemonSet daemonSet, KafkaTopic topic, StatefulSet statefulSet,
+        Deployment legacyDeployment, QueueDrain.Plan drain, List<Node> nodes,
+        List<KafkaUser> kafkaUsers, Map<Role, String> credentialsWaiting, TopicDescription externalTopic) {
+      this(daemonSet, topic, statefulSet, legacyDeployment, drain, nodes, kafkaUsers, credentialsWaiting,
+          externalTopic, null, ShipperPlacement.own());
+    }
 
     public Observed(DaemonSet daemonSet, KafkaTopic topic, StatefulSet statefulSet) {
-      this(daemonSet, topic, statefulSet, null, null, List.of(), List.of(), Map.of(), null, null);
+      this(daemonSet, topic, statefulSet, null, null, List.of(), List.of(), Map.of(), null, null,
+          ShipperPlacement.own());
     }
 
     public Observed(DaemonSet daemonSet, KafkaTopic topic, StatefulSet statefulSet,
         Deployment legacyDeployment, QueueDrain.Plan drain) {
-      this(daemonSet, topic, statefulSet, legacyDeployment, drain, List.of(), List.of(), Map.of(), null, null);
+      this(daemonSet, topic, statefulSet, legacyDeployment, drain, List.of(), List.of(), Map.of(), null, null,
+          ShipperPlacement.own());
     }
 
     /** With the nodes the shipper should run on. */
     public Observed withNodes(List<Node> nodes) {
       return new Observed(daemonSet, topic, statefulSet, legacyDeployment, drain, nodes, kafkaUsers,
-          credentialsWaiting, externalTopic, flow);
+          credentialsWaiting, externalTopic, flow, placement);
     }
 
     /** With what the Kafka credentials of the clients wait for. */
     public Observed withKafka(List<KafkaUser> kafkaUsers, Map<Role, String> credentialsWaiting,
         TopicDescription externalTopic) {
       return new Observed(daemonSet, topic, statefulSet, legacyDeployment, drain, nodes, kafkaUsers,
-          credentialsWaiting, externalTopic, flow);
+          credentialsWaiting, externalTopic, flow, placement);
     }
 
     /** With the data path's condition and values. */
     public Observed withFlow(FlowVerdict flow) {
       return new Observed(daemonSet, topic, statefulSet, legacyDeployment, drain, nodes, kafkaUsers,
-          credentialsWaiting, externalTopic, flow);
+          credentialsWaiting, externalTopic, flow, placement);
+    }
+
+    /** With where the shipper runs. */
+    public Observed withPlacement(ShipperPlacement placement) {
+      return new Observed(daemonSet, topic, statefulSet, legacyDeployment, drain, nodes, kafkaUsers,
+          credentialsWaiting, externalTopic, flow, placement);
     }
   }
 
@@ -122,6 +140,22 @@ public final class PipelineHealth {
 
     LogPipelineStatus status = new LogPipelineStatus();
     // Shipper
+    if (seen.placement() != null && seen.placement().shared()) {
+      conditions.addAll(SharedShipperHealth.conditions(seen.placement(), errors, gen));
+    } else {
+      ownShipper(seen, errors, gen, status, conditions);
+      if (seen.placement() != null && seen.placement().shipperClass() != null) {
+        conditions.add(condition(SHIPPER_CONFIGURED, true, "OwnDaemonSet", "Kafka credentials:"
+            + " this pipeline runs its own Filebeat DaemonSet, reading only what ShipperClass "
+            + seen.placement().shipperClass().getMetadata().getName() + " allows (a shared"
+            + " Filebeat has one Kafka identity for all its pipelines)", gen));
+      }
+    }
+    return provisionedStages(lp, p, seen, errors, now, conditions, status, gen);
+  }
+
+  private static void ownShipper(Observed seen, StageErrors errors, long gen, LogPipelineStatus status,
+      List<Condition> conditions) {
     var dsStatus = seen.daemonSet() == null ? null : seen.daemonSet().getStatus();
     int scheduledNodes = dsStatus == null ? 0 : orZero(dsStatus.getDesiredNumberScheduled());
     int readyNodes = dsStatus == null ? 0 : orZero(dsStatus.getNumberReady());
@@ -161,7 +195,10 @@ public final class PipelineHealth {
       return condition(SHIPPER_READY, ready, ready ? "Ready" : "NodesNotReady",
           readyNodes + "/" + desiredNodes + " nodes", gen);
     }));
+  }
 
+  private static LogPipelineStatus provisionedStages(LogPipeline lp, Pipeline p, Observed seen,
+      StageErrors errors, Instant now, List<Condition> conditions, LogPipelineStatus status, long gen) {
     // Buffer
     int partitions = p.spec().getKafka().getTopic() == null ? 6 : p.spec().getKafka().getTopic().getPartitions();
     status.setBuffer(new LogPipelineStatus.BufferStatus(p.topicName(), partitions));

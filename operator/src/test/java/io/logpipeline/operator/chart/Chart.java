@@ -24,6 +24,13 @@ final class Chart {
 
   static final Path DIR = Paths.get("../charts/logpipeline-operator").toAbsolutePath().normalize();
   static final Path CRD = Paths.get("../crds/logpipelines.logpipeline.io-v1.yml").toAbsolutePath().normalize();
+  static final Path SHIPPER_CLASS_CRD =
+      Paths.get("../crds/shipperclasses.logpipeline.io-v1.yml").toAbsolutePath().normalize();
+
+  /** What {@code helm show crds} prints: each CRD file, in name order, and a newline. */
+  static String crds() throws java.io.IOException {
+    return java.nio.file.Files.readString(CRD) + "\n" + java.nio.file.Files.readString(SHIPPER_CLASS_CRD) + "\n";
+  }
   static final String RELEASE = "lpo";
   static final String NAMESPACE = "logpipeline-system";
   /** The release's full name: release name and chart name. */

@@ -51,8 +51,9 @@ class ChartTest {
   void defaultsRenderOneHardenedReplicaWatchingEveryNamespace() {
     List<HasMetadata> objects = Chart.render();
     assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder(
-        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment");
-    objects.stream().filter(o -> !o.getKind().startsWith("Cluster")).forEach(o ->
+        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment",
+        "Role", "RoleBinding", "ShipperClass");
+    objects.stream().filter(o -> !o.getKind().startsWith("Cluster") && !o.getKind().equals("ShipperClass")).forEach(o ->
         assertThat(o.getMetadata().getNamespace()).as(o.getKind()).isEqualTo(Chart.NAMESPACE));
 
     Deployment deployment = Chart.one(objects, Deployment.class);
@@ -107,8 +108,9 @@ class ChartTest {
     // one for Strimzi's Secrets in the Kafka namespace.
     assertThat(Chart.all(objects, Role.class)).extracting(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
         .containsExactlyInAnyOrder("team-a/" + Chart.FULLNAME, "team-b/" + Chart.FULLNAME,
-            Chart.NAMESPACE + "/" + Chart.FULLNAME + "-leader-election", "kafka/" + Chart.FULLNAME + "-kafka");
-    assertThat(Chart.all(objects, RoleBinding.class)).hasSize(4).allSatisfy(b -> {
+            Chart.NAMESPACE + "/" + Chart.FULLNAME + "-leader-election", "kafka/" + Chart.FULLNAME + "-kafka",
+            Chart.NAMESPACE + "/" + Chart.FULLNAME + "-shippers");
+    assertThat(Chart.all(objects, RoleBinding.class)).hasSize(5).allSatisfy(b -> {
       assertThat(b.getRoleRef().getKind()).isEqualTo("Role");
       assertThat(b.getSubjects()).singleElement().satisfies(s -> {
         assertThat(s.getName()).isEqualTo(Chart.FULLNAME);
@@ -213,20 +215,21 @@ class ChartTest {
   // ---- the CRD -------------------------------------------------------------------------------
 
   @Test
-  void theChartsCrdIsTheGeneratedOneByteForByte() throws Exception {
+  void theChartsCrdsAreTheGeneratedOnesByteForByte() throws Exception {
     Path inChart = Chart.DIR.resolve("crds/logpipelines.logpipeline.io-v1.yml");
+    Path classInChart = Chart.DIR.resolve("crds/shipperclasses.logpipeline.io-v1.yml");
     try (Stream<Path> files = Files.list(Chart.DIR.resolve("crds"))) {
-      assertThat(files).containsExactly(inChart);
+      assertThat(files).containsExactlyInAnyOrder(inChart, classInChart);
     }
     // One source of truth: a link to the file the build generates, not a copy.
     assertThat(Files.isSymbolicLink(inChart)).isTrue();
     assertThat(Files.readSymbolicLink(inChart).toString()).isEqualTo("../../../crds/logpipelines.logpipeline.io-v1.yml");
+    assertThat(Files.readSymbolicLink(classInChart).toString()).isEqualTo("../../../crds/shipperclasses.logpipeline.io-v1.yml");
     assertThat(Files.isSameFile(inChart, Chart.CRD)).isTrue();
-    byte[] generated = Files.readAllBytes(Chart.CRD);
-    assertThat(Files.readAllBytes(inChart)).isEqualTo(generated);
+    assertThat(Files.isSameFile(classInChart, Chart.SHIPPER_CLASS_CRD)).isTrue();
     // What Helm itself loads from the chart (helm show crds prints each CRD file and a newline).
     String shown = new Helm(Chart.DIR).show().crds().call();
-    assertThat(shown).isEqualTo(new String(generated, java.nio.charset.StandardCharsets.UTF_8) + "\n");
+    assertThat(shown).isEqualTo(Chart.crds());
   }
 
   @Test
@@ -240,7 +243,7 @@ class ChartTest {
           assertThat(p.getFileName().toString()).isEqualTo("logpipeline-operator-" + version + ".tgz"));
     }
     String shown = packaged.show().crds().call();
-    assertThat(shown).isEqualTo(Files.readString(Chart.CRD) + "\n");
+    assertThat(shown).isEqualTo(Chart.crds());
   }
 
   @Test

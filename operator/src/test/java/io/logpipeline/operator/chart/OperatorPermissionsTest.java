@@ -71,7 +71,8 @@ class OperatorPermissionsTest {
       assertThat(p.resource()).isNotBlank().doesNotContain("*");
       assertThat(p.verbs()).as("verbs of %s", p.resource()).isNotEmpty().doesNotHaveDuplicates()
           .allSatisfy(v -> assertThat(v).isIn("get", "list", "watch", "create", "update", "patch", "delete"));
-      assertThat(p.scope()).as("scope of %s", p.resource()).isIn(CLUSTER, NAMESPACED, LEADER_ELECTION, KAFKA_NAMESPACE);
+      assertThat(p.scope()).as("scope of %s", p.resource()).isIn(CLUSTER, NAMESPACED, LEADER_ELECTION, KAFKA_NAMESPACE,
+          PermissionList.OPERATOR_NAMESPACE);
       assertThat(p.why()).as("why of %s", p.resource()).isNotBlank();
     });
     assertThat(LIST.uses()).as("no (scope, resource, name, verb) listed twice")
@@ -177,6 +178,10 @@ class OperatorPermissionsTest {
     }
     accounted.add(new PermissionList.Use(NAMESPACED, group, plural + "/status", "", "update"));
     accounted.add(new PermissionList.Use(NAMESPACED, group, plural + "/finalizers", "", "update"));
+    for (String verb : List.of("list", "watch")) {
+      accounted.add(new PermissionList.Use(CLUSTER, group, "shipperclasses", "", verb));
+    }
+    accounted.add(new PermissionList.Use(CLUSTER, group, "shipperclasses/status", "", "update"));
     accounted.addAll(filebeatClusterRoleUses());
     for (String verb : List.of("get", "create", "update", "delete")) {
       accounted.add(new PermissionList.Use(NAMESPACED, "", "secrets", "", verb));
@@ -262,6 +267,27 @@ class OperatorPermissionsTest {
     assertThat(workflow).as("@Workflow on LogPipelineReconciler").isNotNull();
     Map<ResourceInScope, Set<String>> uses = new LinkedHashMap<>();
     List<Class<?>> external = new ArrayList<>();
+    // The ShipperClass controller: bulk dependents, owned by the class; the namespaced ones are
+    // watched in the operator's namespace only (LogPipelineOperator sets their informers there).
+    Workflow shipperClassWorkflow = io.logpipeline.operator.reconciler.ShipperClassReconciler.class
+        .getAnnotation(Workflow.class);
+    for (Dependent d : shipperClassWorkflow.dependents()) {
+      DependentResource dependent = d.type().getDeclaredConstructor().newInstance();
+      Class<? extends HasMetadata> resourceType = (Class<? extends HasMetadata>) dependent.resourceType();
+      Set<String> verbs = new LinkedHashSet<>(List.of("list", "watch"));
+      if (dependent instanceof Creator) {
+        verbs.add("create");
+      }
+      if (dependent instanceof Updater) {
+        verbs.add("update");
+      }
+      if (dependent instanceof io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource) {
+        verbs.add("delete");
+      }
+      String scope = Namespaced.class.isAssignableFrom(resourceType) ? PermissionList.OPERATOR_NAMESPACE : CLUSTER;
+      uses.computeIfAbsent(new ResourceInScope(scope, HasMetadata.getGroup(resourceType), HasMetadata.getPlural(resourceType)),
+          k -> new LinkedHashSet<>()).addAll(verbs);
+    }
     for (Dependent d : workflow.dependents()) {
       Class<? extends DependentResource> type = d.type();
       DependentResource dependent = type.getDeclaredConstructor().newInstance();

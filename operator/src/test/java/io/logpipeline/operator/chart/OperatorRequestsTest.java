@@ -111,7 +111,9 @@ class OperatorRequestsTest {
         "create clusterrolebindings", "delete clusterrolebindings",
         "list kafkatopics", "watch kafkatopics", "create kafkatopics", "update kafkatopics", "delete kafkatopics",
         "get secrets", "create events", "get kafkas", "get customresourcedefinitions",
-        "create jobs", "delete jobs", "delete persistentvolumeclaims", "delete deployments");
+        "create jobs", "delete jobs", "delete persistentvolumeclaims", "delete deployments",
+        "list shipperclasses", "watch shipperclasses", "update shipperclasses/status",
+        "delete daemonsets", "delete configmaps", "delete serviceaccounts");
     // The operator's writes are the verbs the permission list grants for them, as it sends them:
     // create and update, never server-side apply (which would be a patch of every object); the
     // finalizer a JSON patch; the status a PUT of the subresource.
@@ -126,7 +128,7 @@ class OperatorRequestsTest {
         .extracting(ApiRequest::verb, ApiRequest::name).containsOnly(org.assertj.core.groups.Tuple.tuple("get",
             "kafkas.kafka.strimzi.io"));
     assertThat(requests).filteredOn(r -> r.resource().equals("secrets") && r.name() != null)
-        .extracting(ApiRequest::name).allMatch(name -> name.equals("es-creds") || name.matches("(audit|secure|queued)-kafka-(shipper|indexer)")
+        .extracting(ApiRequest::name).allMatch(name -> name.equals("es-creds") || name.matches("(audit|secure|queued|moved)-kafka-(shipper|indexer)")
             || name.matches("logging\\.secure-(shipper|indexer)") || name.equals("my-cluster-cluster-ca-cert"),
             "the search credentials, the Kafka credential copies, Strimzi's user Secrets and its cluster CA");
     // Every use the list names outside leader election (which the next test covers) is exercised,
@@ -196,7 +198,9 @@ class OperatorRequestsTest {
     try (KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(config).build()) {
       LogPipelineOperator operator = LogPipelineOperator.start(operatorClient, io.logpipeline.operator.elastic.InMemorySearch.clients(),
           options.withRetry(Duration.ofMillis(200), Duration.ofSeconds(1))
-              .withReferenceRecheck(Duration.ofSeconds(1)));
+              .withReferenceRecheck(Duration.ofSeconds(1))
+              .withOperatorNamespace(Chart.NAMESPACE)
+              .withInputReloadWait(Duration.ofSeconds(1)));
       try {
         scenario.run();
       } finally {
@@ -332,6 +336,30 @@ class OperatorRequestsTest {
     // (the simulated controllers run the Jobs that drain the queue volumes of "audit")
     await().atMost(Duration.ofSeconds(60)).until(() ->
         current("audit") == null && current("broken") == null && topic("audit") == null);
+    }
+
+    // A ShipperClass: the pipeline moves from its own Filebeat (deleted once its input is live in
+    // the shared one, in the operator's namespace) and, on deletion, its input and then the
+    // whole group go. The topic's Ready is Strimzi's, played by the test's controllers.
+    try (var strimzi = io.logpipeline.operator.SimulatedControllers.start(client, 3)) {
+      var cls = new io.logpipeline.operator.api.ShipperClass();
+      cls.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("requests").build());
+      client.resource(cls).create();
+      client.resource(pipeline("moved", "7d")).create();
+      await().atMost(Duration.ofSeconds(60)).until(() ->
+          client.apps().daemonSets().inNamespace(NS).withName("moved-filebeat").get() != null);
+      TestLogPipelines.edit(client, NS, "moved", changed -> {
+        var shipper = new io.logpipeline.operator.api.ShipperSpec();
+        shipper.setClassName("requests");
+        changed.getSpec().setShipper(shipper);
+      });
+      await().atMost(Duration.ofSeconds(60)).until(() ->
+          client.apps().daemonSets().inNamespace(NS).withName("moved-filebeat").get() == null
+              && !client.apps().daemonSets().inNamespace(Chart.NAMESPACE).list().getItems().isEmpty());
+      client.resources(LogPipeline.class).inNamespace(NS).withName("moved").delete();
+      await().atMost(Duration.ofSeconds(60)).until(() -> current("moved") == null
+          && client.apps().daemonSets().inNamespace(Chart.NAMESPACE).list().getItems().isEmpty());
+      client.resource(cls).delete();
     }
   }
 

@@ -20,6 +20,7 @@ record PermissionList(List<Permission> permissions, List<Map<String, Object>> gr
   static final String NAMESPACED = "namespaced";
   static final String LEADER_ELECTION = "leader-election";
   static final String KAFKA_NAMESPACE = "kafka-namespace";
+  static final String OPERATOR_NAMESPACE = "operator-namespace";
 
   record Permission(String apiGroup, String resource, List<String> resourceNames, List<String> verbs,
       String scope, String why) {
@@ -88,6 +89,7 @@ record PermissionList(List<Permission> permissions, List<Map<String, Object>> gr
             kafkaNamespaces.forEach(ns -> grants.add(grant(ns, u)));
           }
         }
+        case OPERATOR_NAMESPACE -> grants.add(grant(releaseNamespace, u));
         case LEADER_ELECTION -> {
           if (leaderElection) {
             grants.add(grant(releaseNamespace, u));
