@@ -155,6 +155,22 @@ class ChartTest {
   }
 
   @Test
+  void theFlowChecksTimingComesFromValuesAndTheOperatorAcceptsIt() {
+    Map<String, Object> set = new LinkedHashMap<>();
+    set.put("flow.pollInterval", "PT30S");
+    set.put("flow.statusInterval", "PT10M");
+    Container operator = operator(Chart.one(Chart.render(null, set), Deployment.class));
+    assertThat(operator.getArgs()).contains("--flow-poll-interval=PT30S", "--flow-status-interval=PT10M");
+    // The same arguments as the run command parses them.
+    var parsed = new picocli.CommandLine(new io.logpipeline.operator.cli.RunCommand())
+        .parseArgs(operator.getArgs().subList(1, operator.getArgs().size()).toArray(String[]::new));
+    assertThat(parsed.<java.time.Duration>matchedOptionValue("--flow-poll-interval", null))
+        .isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(parsed.<java.time.Duration>matchedOptionValue("--flow-status-interval", null))
+        .isEqualTo(java.time.Duration.ofMinutes(10));
+  }
+
+  @Test
   void noServiceMonitorUnlessAskedFor() {
     assertThat(Chart.byKind(Chart.render(), "ServiceMonitor")).isEmpty();
   }
