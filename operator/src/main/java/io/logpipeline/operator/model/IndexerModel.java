@@ -454,20 +454,7 @@ public final class IndexerModel {
    * uid (the header's value), so each canary overwrites the last.
    */
   static void canaryOutput(StringBuilder conf, Pipeline p) {
-    boolean opensearch = p.flavor() == Flavor.OPENSEARCH;
-    conf.append("  ").append(opensearch ? "opensearch" : "elasticsearch").append(" {\n");
-    setting(conf, 4, "id", q("canary-search"));
-    setting(conf, 4, "hosts", p.hosts().stream().map(h -> q(h.toString()))
-        .collect(Collectors.joining(", ", "[", "]")));
-    setting(conf, 4, "index", q(CanaryModel.INDEX));
-    setting(conf, 4, "document_id", q("%{" + CANARY_FIELD + "}"));
-    setting(conf, 4, "manage_template", "false");
-    if (!opensearch) {
-      setting(conf, 4, "ilm_enabled", "false");
-      setting(conf, 4, "data_stream", "false");
-    }
-    searchConnection(conf, p);
-    conf.append("  }\n");
+    searchOutput(conf, p, "canary-search", CanaryModel.INDEX, "%{" + CANARY_FIELD + "}", false);
   }
 
   /** The kafka input plugin block that reads the pipeline's topic with its consumer group. */
@@ -516,14 +503,20 @@ public final class IndexerModel {
 
   /** The elasticsearch or opensearch output plugin block: hosts, index, credentials, TLS. */
   static void searchOutput(StringBuilder conf, Pipeline p, SearchTarget target) {
-    boolean dataStream = target.names().dataStream();
+    searchOutput(conf, p, target.id(), target.names().writeTarget(), "%{[@metadata][doc_id]}",
+        target.names().dataStream());
+  }
+
+  /** An output plugin block to {@code index} with documents of id {@code documentId}. */
+  private static void searchOutput(StringBuilder conf, Pipeline p, String id, String index, String documentId,
+      boolean dataStream) {
     boolean opensearch = p.flavor() == Flavor.OPENSEARCH;
     conf.append("  ").append(opensearch ? "opensearch" : "elasticsearch").append(" {\n");
-    setting(conf, 4, "id", q(target.id()));
+    setting(conf, 4, "id", q(id));
     setting(conf, 4, "hosts", p.hosts().stream().map(h -> q(h.toString()))
         .collect(Collectors.joining(", ", "[", "]")));
-    setting(conf, 4, "index", q(target.names().writeTarget()));
-    setting(conf, 4, "document_id", q("%{[@metadata][doc_id]}"));
+    setting(conf, 4, "index", q(index));
+    setting(conf, 4, "document_id", q(documentId));
     if (dataStream) {
       setting(conf, 4, "action", q("create"));
     }
