@@ -1,6 +1,9 @@
 package io.logpipeline.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -46,6 +49,8 @@ public final class FaultyApiServer implements AutoCloseable {
 
   /** Retry-After sent with a 429, in seconds. */
   public static final int RETRY_AFTER_SECONDS = 1;
+  /** The header the tests' clients stamp each request with: when it left the client (nanoTime). */
+  static final String SENT_AT = "X-Test-Sent-At";
 
   /** The mock server logs every request at INFO through java.util.logging: thousands of lines. */
   private static final java.util.logging.Logger MOCK_LOG =
@@ -88,11 +93,21 @@ public final class FaultyApiServer implements AutoCloseable {
    * operator's {@code run} command configures its client.
    */
   public KubernetesClient client(String userAgent, Duration requestTimeout) {
+    dispatcher.requestTimeouts.put(userAgent, requestTimeout.toNanos());
     return server.createClient(b -> b.editOrNewConfig()
         .withUserAgent(userAgent)
         .withRequestTimeout((int) requestTimeout.toMillis())
         .endConfig()
-        .withHttpClientBuilderConsumer(RetryAfter::addTo));
+        .withHttpClientBuilderConsumer(http -> {
+          RetryAfter.addTo(http);
+          // When the request left the client (same JVM, same clock): see TOO_MANY_REQUESTS.
+          http.addOrReplaceInterceptor("test-sent-at", new Interceptor() {
+            @Override
+            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+              builder.setHeader(SENT_AT, Long.toString(System.nanoTime()));
+            }
+          });
+        }));
   }
 
   /** A client that faults never touch (the test's own, and the simulated controllers'). */
@@ -247,6 +262,8 @@ public final class FaultyApiServer implements AutoCloseable {
     final Map<Fault, AtomicLong> injected = new ConcurrentHashMap<>();
     /** A request that got a 429 (client, method, path, id) -> earliest time (nanos) it may come back. */
     final Map<String, Long> throttled = new ConcurrentHashMap<>();
+    /** Each client's request timeout, by user agent. */
+    final Map<String, Long> requestTimeouts = new ConcurrentHashMap<>();
     final AtomicLong retryAfterViolations = new AtomicLong();
     final AtomicLong retryAfterHonoured = new AtomicLong();
     final AtomicLong notInstalled = new AtomicLong();
@@ -329,7 +346,15 @@ public final class FaultyApiServer implements AutoCloseable {
         case CONFLICT -> status(409, "Conflict",
             "Operation cannot be fulfilled: the object has been modified (injected fault)");
         case TOO_MANY_REQUESTS -> {
-          throttled.put(key, System.nanoTime() + TimeUnit.SECONDS.toNanos(RETRY_AFTER_SECONDS));
+          // On a loaded machine a request can wait long in the server before it is answered; a
+          // client that gave up on it (its request timeout) never sees this 429, and what it
+          // sends next is a new attempt, not a retry. Only a reply well within the timeout is
+          // held against the client.
+          String sentAt = request.getHeader(SENT_AT);
+          Long timeout = requestTimeouts.get(agent);
+          if (sentAt == null || timeout == null || 2 * (System.nanoTime() - Long.parseLong(sentAt)) < timeout) {
+            throttled.put(key, System.nanoTime() + TimeUnit.SECONDS.toNanos(RETRY_AFTER_SECONDS));
+          }
           yield status(429, "TooManyRequests", "injected fault")
               .setHeader("Retry-After", RETRY_AFTER_SECONDS);
         }
