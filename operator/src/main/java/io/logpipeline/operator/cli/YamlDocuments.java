@@ -1,7 +1,9 @@
 package io.logpipeline.operator.cli;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.logpipeline.operator.api.LogPipeline;
+import io.logpipeline.operator.api.ShipperClass;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -20,7 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The LogPipelines of a YAML (or JSON) file, read as fabric8 reads them (SnakeYAML Engine, then
+ * The LogPipelines and ShipperClasses of a YAML (or JSON) file, read as fabric8 reads them (SnakeYAML Engine, then
  * Jackson), together with where each of their fields is, so that a message can say
  * {@code pipelines.yaml:12: LogPipeline logging/payments: spec.deletionPolicy: ...}.
  */
@@ -33,8 +35,8 @@ final class YamlDocuments {
     }
   }
 
-  /** One LogPipeline and the YAML node it was read from. */
-  record Document(LogPipeline pipeline, Node node) {}
+  /** One LogPipeline or ShipperClass and the YAML node it was read from. */
+  record Document(HasMetadata object, Node node) {}
 
   private final String source;
   private final List<Document> documents;
@@ -78,16 +80,22 @@ final class YamlDocuments {
       }
       String apiVersion = String.valueOf(map.get("apiVersion"));
       String kind = String.valueOf(map.get("kind"));
-      if (!(LogPipeline.GROUP + "/" + LogPipeline.VERSION).equals(apiVersion) || !"LogPipeline".equals(kind)) {
-        wrong.add(at + "expected kind LogPipeline, apiVersion " + LogPipeline.GROUP + "/" + LogPipeline.VERSION
-            + "; found kind " + kind + ", apiVersion " + apiVersion);
+      Class<? extends HasMetadata> type = "LogPipeline".equals(kind) ? LogPipeline.class
+          : "ShipperClass".equals(kind) ? ShipperClass.class : null;
+      if (!(LogPipeline.GROUP + "/" + LogPipeline.VERSION).equals(apiVersion) || type == null) {
+        wrong.add(at + "expected kind LogPipeline or ShipperClass, apiVersion " + LogPipeline.GROUP + "/"
+            + LogPipeline.VERSION + "; found kind " + kind + ", apiVersion " + apiVersion);
         continue;
       }
       try {
-        documents.add(new Document(Serialization.jsonMapper().convertValue(map, LogPipeline.class), node));
+        documents.add(new Document(Serialization.jsonMapper().convertValue(map, type), node));
       } catch (IllegalArgumentException e) {
-        // The spec never fails (SpecReader); what remains is metadata of the wrong shape.
-        wrong.add(at + "LogPipeline with unreadable metadata: expected metadata.name and metadata.namespace as text");
+        if (type == LogPipeline.class) {
+          // The spec never fails (SpecReader); what remains is metadata of the wrong shape.
+          wrong.add(at + "LogPipeline with unreadable metadata: expected metadata.name and metadata.namespace as text");
+        } else {
+          wrong.add(at + "ShipperClass " + shortly(e) + " (see kubectl explain shipperclass.spec)");
+        }
       }
     }
     if (!wrong.isEmpty()) {
@@ -97,17 +105,30 @@ final class YamlDocuments {
   }
 
   List<LogPipeline> pipelines() {
-    return documents.stream().map(Document::pipeline).toList();
+    return documents.stream().map(Document::object).filter(LogPipeline.class::isInstance)
+        .map(LogPipeline.class::cast).toList();
+  }
+
+  List<ShipperClass> classes() {
+    return documents.stream().map(Document::object).filter(ShipperClass.class::isInstance)
+        .map(ShipperClass.class::cast).toList();
+  }
+
+  /** Jackson's first line, without the Java class names it mentions. */
+  private static String shortly(IllegalArgumentException e) {
+    String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    return "unreadable: " + first.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-z.]*\\.([A-Za-z]+)`", "$1")
+        .replaceAll("\\s+", " ").trim();
   }
 
   /**
-   * "file:line: " for a field of one of the pipelines read, e.g. {@code spec.kafka.topic.partitions}
+   * "file:line: " for a field of one of the pipelines (or classes) read, e.g. {@code spec.kafka.topic.partitions}
    * or {@code spec.sources.podSelector.matchExpressions[0].key}: the line of the field, or of its
    * nearest parent in the file when the field itself is missing.
    */
-  String at(LogPipeline pipeline, String field) {
+  String at(HasMetadata object, String field) {
     for (Document d : documents) {
-      if (d.pipeline() == pipeline) {
+      if (d.object() == object) {
         return where(source, locate(d.node(), field));
       }
     }
