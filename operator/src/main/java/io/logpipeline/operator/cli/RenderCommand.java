@@ -128,7 +128,16 @@ public final class RenderCommand implements Callable<Integer> {
   /** Renders every pipeline; returns 0, or 1 when any is invalid (its problems on err). */
   public static int render(List<LogPipeline> pipelines, String defaultNamespace, PrintStream out,
       PrintStream err) {
-    return render(pipelines, List.of(), defaultNamespace, OPERATOR_NAMESPACE, out, err, (lp, field) -> "");
+    return render(pipelines, List.of(), defaultNamespace, OPERATOR_NAMESPACE, out, err);
+  }
+
+  /**
+   * As {@link #render(List, String, PrintStream, PrintStream)}, the pipelines' shippers placed by
+   * {@code classes} as the operator places them, shared ones in {@code operatorNamespace}.
+   */
+  public static int render(List<LogPipeline> pipelines, List<ShipperClass> classes, String defaultNamespace,
+      String operatorNamespace, PrintStream out, PrintStream err) {
+    return render(pipelines, classes, defaultNamespace, operatorNamespace, out, err, (lp, field) -> "");
   }
 
   /**
