@@ -55,8 +55,8 @@ import java.util.function.BiFunction;
 @Command(name = "render", description = {"Print the objects and index templates the operator would"
     + " apply for the LogPipelines in FILE (YAML, several documents allowed; - for stdin).",
     "ShipperClasses in FILE place the shippers as the operator does: a pipeline of a Shared or"
-    + " Dedicated class gets no Filebeat of its own; its class's Filebeat objects are printed once per"
-    + " group, in --operator-namespace. Pass the class a pipeline names (and the default class, which"
+    + " Dedicated class gets no Filebeat of its own (unless it has Kafka credentials); its class's"
+    + " Filebeat objects are printed once per group, in --operator-namespace. Pass the class a pipeline names (and the default class, which"
     + " the chart installs) in FILE. Render has no topics: it renders every pipeline as admitted, as"
     + " if its topic were Ready, and warns about those maxPipelines or maxConfigBytes would keep waiting."})
 public final class RenderCommand implements Callable<Integer> {
@@ -70,6 +70,9 @@ public final class RenderCommand implements Callable<Integer> {
   @Option(names = "--namespace", description = "Namespace for LogPipelines that name none (default: ${DEFAULT-VALUE}).",
       defaultValue = "default")
   String namespace;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
 
   @Option(names = "--operator-namespace", paramLabel = "NAMESPACE", defaultValue = OPERATOR_NAMESPACE,
       description = "Where the operator runs, and with it the Filebeats of ShipperClasses (default: ${DEFAULT-VALUE}).")
@@ -150,6 +153,7 @@ public final class RenderCommand implements Callable<Integer> {
     // Per class by name, the pipelines its shared shippers carry, in the order of the input.
     Map<String, List<ShipperAdmission.Candidate>> members = new TreeMap<>();
     Map<String, ShipperClass> byName = new TreeMap<>();
+    Map<String, LogPipeline> byKey = new java.util.HashMap<>();
     // Written as it is rendered, through one buffer: the output is some 12 kB per pipeline.
     Writer yaml = new BufferedWriter(printingTo(out), 1 << 16);
     // One generator for all documents: it starts the second and later ones with "---" itself.
@@ -170,6 +174,7 @@ public final class RenderCommand implements Callable<Integer> {
             byName.put(cls.getMetadata().getName(), cls);
             List<ShipperAdmission.Candidate> of = members.computeIfAbsent(cls.getMetadata().getName(),
                 k -> new ArrayList<>());
+            byKey.put(id, lp);
             // Admitted in the order of the input, each topic taken as Ready.
             of.add(new ShipperAdmission.Candidate(id, pipeline, false, true, String.format("%09d", of.size()), false));
           }
@@ -194,7 +199,8 @@ public final class RenderCommand implements Callable<Integer> {
         }
       }
       for (var e : members.entrySet()) {
-        List<HasMetadata> objects = sharedShippers(byName.get(e.getKey()), e.getValue(), operatorNamespace, err);
+        List<HasMetadata> objects = sharedShippers(byName.get(e.getKey()), e.getValue(), operatorNamespace,
+            err, key -> where.apply(byKey.get(key), "spec.shipper.className"));
         if (documents == null) {
           yaml.write("---\n");
           documents = OBJECT_YAML.writeValues(yaml);
@@ -240,7 +246,7 @@ public final class RenderCommand implements Callable<Integer> {
    * class's bounds would keep waiting.
    */
   private static List<HasMetadata> sharedShippers(ShipperClass cls, List<ShipperAdmission.Candidate> candidates,
-      String operatorNamespace, PrintStream err) {
+      String operatorNamespace, PrintStream err, java.util.function.UnaryOperator<String> where) {
     // The record in a class read from the cluster is of the cluster's pipelines, not the input's.
     ShipperClass fresh = new ShipperClass();
     fresh.setMetadata(cls.getMetadata());
@@ -249,8 +255,8 @@ public final class RenderCommand implements Callable<Integer> {
     for (ShipperClassStatus.Group g : plan.status().getGroups()) {
       for (ShipperClassStatus.Member m : g.pipelines()) {
         if (!ShipperAdmission.admitted(m.state())) {
-          err.println("LogPipeline " + m.pipeline() + ": warning: ShipperClass " + cls.getMetadata().getName()
-              + " would keep it waiting (" + m.state() + ": maxPipelines " + cls.getSpec().getMaxPipelines()
+          err.println(where.apply(m.pipeline()) + "LogPipeline " + m.pipeline() + ": warning: ShipperClass "
+              + cls.getMetadata().getName() + " would keep it waiting (" + m.state() + ": maxPipelines " + cls.getSpec().getMaxPipelines()
               + ", maxConfigBytes " + cls.getSpec().getMaxConfigBytes() + "); its input is not rendered");
         }
       }

@@ -147,7 +147,8 @@ class RenderCommandTest {
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.out()).isEmpty();
     assertThat(run.err().lines()).containsExactly(
-        file + ":6: expected kind LogPipeline or ShipperClass, apiVersion logpipeline.io/v1alpha1; found kind ConfigMap, apiVersion v1",
+        file + ":6: expected kind LogPipeline or ShipperClass, apiVersion logpipeline.io/v1alpha1;"
+            + " found kind ConfigMap, apiVersion v1",
         file + ":10: not a Kubernetes object: expected apiVersion, kind, metadata and spec");
 
     Run missing = run("render", dir.resolve("nothing.yaml").toString());
@@ -338,7 +339,8 @@ class RenderCommandTest {
     assertThat(run.err()).doesNotContain(": spec.");
     assertThat(run.exit()).isZero();
     List<Map<String, Object>> objects = objects(run.out());
-    assertThat(ofKind(objects, "DaemonSet")).extracting(ds -> metadata(ds).get("namespace") + "/" + metadata(ds).get("name"))
+    assertThat(ofKind(objects, "DaemonSet"))
+        .extracting(ds -> metadata(ds).get("namespace") + "/" + metadata(ds).get("name"))
         .hasSize(2).contains("team-c/secure-filebeat");
     assertThat(ofKind(objects, "ConfigMap")).filteredOn(cm -> metadata(cm).get("name").equals("secure-filebeat"))
         .singleElement().satisfies(cm -> assertThat(data(cm).get("filebeat.yml"))
@@ -368,9 +370,18 @@ class RenderCommandTest {
         pipeline("team-b", "second", "shipper: {className: small}")));
     assertThat(run.exit()).isZero();
     assertThat(run.err().lines()).filteredOn(l -> l.contains("ShipperClass small")).containsExactly(
-        "LogPipeline team-b/second: warning: ShipperClass small would keep it waiting (MaxPipelinesExceeded:"
-            + " maxPipelines 1, maxConfigBytes 524288); its input is not rendered");
-    assertThat(ofKind(objects(run.out()), "ConfigMap")).filteredOn(cm -> ((String) metadata(cm).get("name")).endsWith("-inputs"))
+        dir.resolve("full.yaml") + ":20: LogPipeline team-b/second: warning: ShipperClass small would keep it"
+            + " waiting (MaxPipelinesExceeded: maxPipelines 1, maxConfigBytes 524288); its input is not rendered");
+    assertThat(ofKind(objects(run.out()), "ConfigMap"))
+        .filteredOn(cm -> ((String) metadata(cm).get("name")).endsWith("-inputs"))
         .singleElement().satisfies(cm -> assertThat(data(cm)).containsOnlyKeys("team-a.first.yml"));
+  }
+
+  @Test
+  void helpSaysHowClassesAndAdmissionAreRendered() {
+    Run help = run("render", "--help");
+    assertThat(help.exit()).isZero();
+    assertThat(help.out()).contains("--operator-namespace", "logpipeline-system", "ShipperClasses",
+        "as admitted", "maxPipelines");
   }
 }
