@@ -1,6 +1,7 @@
 package io.logpipeline.operator.cli;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.ShipperClass;
@@ -94,7 +95,9 @@ final class YamlDocuments {
           // The spec never fails (SpecReader); what remains is metadata of the wrong shape.
           wrong.add(at + "LogPipeline with unreadable metadata: expected metadata.name and metadata.namespace as text");
         } else {
-          wrong.add(at + "ShipperClass " + shortly(e) + " (see kubectl explain shipperclass.spec)");
+          String field = e.getCause() instanceof JsonMappingException m ? path(m) : "";
+          wrong.add(where(source, field.isEmpty() ? node.getStartMark() : locate(node, field)) + "ShipperClass "
+              + (field.isEmpty() ? "" : field + ": ") + shortly(e) + " (see kubectl explain shipperclass.spec)");
         }
       }
     }
@@ -114,9 +117,23 @@ final class YamlDocuments {
         .map(ShipperClass.class::cast).toList();
   }
 
+  /** Where Jackson stopped, as a field path: spec.tolerations[0].effect. */
+  private static String path(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        path.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
   /** Jackson's first line, without the Java class names it mentions. */
   private static String shortly(IllegalArgumentException e) {
-    String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    String message = e.getCause() instanceof JsonMappingException m ? m.getOriginalMessage() : e.getMessage();
+    String first = String.valueOf(message).lines().findFirst().orElse("");
     return "unreadable: " + first.replaceAll("\\(class [^)]*\\)", "").replaceAll("`[a-z.]*\\.([A-Za-z]+)`", "$1")
         .replaceAll("\\s+", " ").trim();
   }

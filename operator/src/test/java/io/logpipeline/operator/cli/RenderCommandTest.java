@@ -384,4 +384,22 @@ class RenderCommandTest {
     assertThat(help.out()).contains("--operator-namespace", "logpipeline-system", "ShipperClasses",
         "as admitted", "maxPipelines");
   }
+
+  @Test
+  void anUnreadableShipperClassNamesTheFileLineAndField() throws Exception {
+    Path file = dir.resolve("class.yaml");
+    Run run = render("class.yaml", """
+        apiVersion: logpipeline.io/v1alpha1
+        kind: ShipperClass
+        metadata: {name: shared}
+        spec:
+          maxPipelines: 10
+          mode: Sometimes
+        """);
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines()).singleElement().satisfies(l -> assertThat(l)
+        .startsWith(file + ":6: ShipperClass spec.mode: unreadable: ").contains("\"Sometimes\"", "Shared, Dedicated"));
+    assertNoJava(run);
+  }
 }
