@@ -53,19 +53,20 @@ import java.util.function.BiFunction;
  * shippers as the operator does, with every pipeline taken as admitted.
  */
 @Command(name = "render", description = {"Print the objects and index templates the operator would"
-    + " apply for the LogPipelines in FILE (YAML, several documents allowed; - for stdin).",
-    "ShipperClasses in FILE place the shippers as the operator does: a pipeline of a Shared or"
+    + " apply for the LogPipelines in the FILEs (YAML, several documents allowed; - for stdin).",
+    "ShipperClasses in the FILEs place the shippers as the operator does: a pipeline of a Shared or"
     + " Dedicated class gets no Filebeat of its own (unless it has Kafka credentials); its class's"
     + " Filebeat objects are printed once per group, in --operator-namespace. Pass the class a pipeline names (and the default class, which"
-    + " the chart installs) in FILE. Render has no topics: it renders every pipeline as admitted, as"
+    + " the chart installs) in a FILE. Render has no topics: it renders every pipeline as admitted, as"
     + " if its topic were Ready, and warns about those maxPipelines or maxConfigBytes would keep waiting."})
 public final class RenderCommand implements Callable<Integer> {
 
   /** The namespace the chart's install instructions use for the operator. */
   public static final String OPERATOR_NAMESPACE = "logpipeline-system";
 
-  @Parameters(paramLabel = "FILE", description = "LogPipeline (and ShipperClass) YAML file, or - for standard input.")
-  String file;
+  @Parameters(paramLabel = "FILE", arity = "1..*",
+      description = "LogPipeline and ShipperClass YAML files, or - for standard input.")
+  List<String> files;
 
   @Option(names = "--namespace", description = "Namespace for LogPipelines that name none (default: ${DEFAULT-VALUE}).",
       defaultValue = "default")
@@ -80,23 +81,31 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    boolean stdin = "-".equals(file);
-    String source = stdin ? "stdin" : file;
-    YamlDocuments documents;
-    try (InputStream in = stdin ? System.in : Files.newInputStream(Path.of(file))) {
-      documents = YamlDocuments.read(source, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (NoSuchFileException e) {
-      System.err.println(source + ": no such file");
-      return 1;
-    } catch (IOException e) {
-      System.err.println(source + ": cannot be read: " + e.getMessage());
-      return 1;
-    } catch (YamlDocuments.NotLogPipelines e) {
-      System.err.println(e.getMessage());
+    List<YamlDocuments> read = new ArrayList<>();
+    boolean failed = false;
+    for (String file : files) {
+      boolean stdin = "-".equals(file);
+      String source = stdin ? "stdin" : file;
+      try (InputStream in = stdin ? System.in : Files.newInputStream(Path.of(file))) {
+        read.add(YamlDocuments.read(source, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+      } catch (NoSuchFileException e) {
+        System.err.println(source + ": no such file");
+        failed = true;
+      } catch (IOException e) {
+        System.err.println(source + ": cannot be read: " + e.getMessage());
+        failed = true;
+      } catch (YamlDocuments.NotLogPipelines e) {
+        System.err.println(e.getMessage());
+        failed = true;
+      }
+    }
+    if (failed) {
       return 1;
     }
-    return render(documents.pipelines(), documents.classes(), namespace, operatorNamespace, System.out,
-        System.err, documents::at);
+    return render(read.stream().flatMap(d -> d.pipelines().stream()).toList(),
+        read.stream().flatMap(d -> d.classes().stream()).toList(), namespace, operatorNamespace, System.out,
+        System.err, (object, field) -> read.stream().map(d -> d.at(object, field)).filter(at -> !at.isEmpty())
+            .findFirst().orElse(""));
   }
 
   /** Every LogPipeline of a YAML stream; for tools that read many files without a location. */

@@ -402,4 +402,24 @@ class RenderCommandTest {
         .startsWith(file + ":6: ShipperClass spec.mode: unreadable: ").contains("\"Sometimes\"", "Shared, Dedicated"));
     assertNoJava(run);
   }
+
+  @Test
+  void theClassMayComeInAFileOfItsOwnAndProblemsNameTheirFile() throws Exception {
+    Path classes = dir.resolve("classes.yaml");
+    Files.writeString(classes, CLASS_SHARED);
+    Path pipelines = dir.resolve("pipelines.yaml");
+    Files.writeString(pipelines, String.join("---\n",
+        pipeline("team-a", "orders", "shipper: {className: shared}"),
+        pipeline("team-b", "spy", "shipper: {className: shared}\n  sources: {namespaces: [team-a]}")));
+    Run run = run("render", classes.toString(), pipelines.toString());
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err().lines()).singleElement().satisfies(l -> assertThat(l)
+        .startsWith(pipelines + ":16: LogPipeline team-b/spy: spec.sources.namespaces: CrossNamespaceSourceDenied"));
+    assertThat(ofKind(objects(run.out()), "DaemonSet")).singleElement().satisfies(ds ->
+        assertThat((String) metadata(ds).get("name")).startsWith("lp-shipper-shared-"));
+
+    Run withoutTheClass = run("render", pipelines.toString());
+    assertThat(withoutTheClass.exit()).isEqualTo(1);
+    assertThat(withoutTheClass.err()).contains(pipelines + ":5: LogPipeline team-a/orders: spec.shipper.className:");
+  }
 }
