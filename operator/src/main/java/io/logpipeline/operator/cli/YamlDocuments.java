@@ -69,42 +69,58 @@ final class YamlDocuments {
     List<Document> documents = new ArrayList<>();
     List<String> wrong = new ArrayList<>();
     for (int i = 0; i < values.size() && i < nodes.size(); i++) {
-      Object value = values.get(i);
-      Node node = nodes.get(i);
-      if (value == null) {
-        continue;
-      }
-      String at = where(source, node.getStartMark());
-      if (!(value instanceof Map<?, ?> map)) {
-        wrong.add(at + "not a Kubernetes object: expected apiVersion, kind, metadata and spec");
-        continue;
-      }
-      String apiVersion = String.valueOf(map.get("apiVersion"));
-      String kind = String.valueOf(map.get("kind"));
-      Class<? extends HasMetadata> type = "LogPipeline".equals(kind) ? LogPipeline.class
-          : "ShipperClass".equals(kind) ? ShipperClass.class : null;
-      if (!(LogPipeline.GROUP + "/" + LogPipeline.VERSION).equals(apiVersion) || type == null) {
-        wrong.add(at + "expected kind LogPipeline or ShipperClass, apiVersion " + LogPipeline.GROUP + "/"
-            + LogPipeline.VERSION + "; found kind " + kind + ", apiVersion " + apiVersion);
-        continue;
-      }
-      try {
-        documents.add(new Document(Serialization.jsonMapper().convertValue(map, type), node));
-      } catch (IllegalArgumentException e) {
-        if (type == LogPipeline.class) {
-          // The spec never fails (SpecReader); what remains is metadata of the wrong shape.
-          wrong.add(at + "LogPipeline with unreadable metadata: expected metadata.name and metadata.namespace as text");
-        } else {
-          String field = e.getCause() instanceof JsonMappingException m ? path(m) : "";
-          wrong.add(where(source, field.isEmpty() ? node.getStartMark() : locate(node, field)) + "ShipperClass "
-              + (field.isEmpty() ? "" : field + ": ") + shortly(e) + " (see kubectl explain shipperclass.spec)");
-        }
-      }
+      add(source, values.get(i), nodes.get(i), documents, wrong);
     }
     if (!wrong.isEmpty()) {
       throw new NotLogPipelines(String.join("\n", wrong));
     }
     return new YamlDocuments(source, documents);
+  }
+
+  /** One document (or item of a List) as a LogPipeline or ShipperClass, or why it is not one. */
+  private static void add(String source, Object value, Node node, List<Document> documents, List<String> wrong) {
+    if (value == null) {
+      return;
+    }
+    String at = where(source, node.getStartMark());
+    if (!(value instanceof Map<?, ?> map)) {
+      wrong.add(at + "not a Kubernetes object: expected apiVersion, kind, metadata and spec");
+      return;
+    }
+    String apiVersion = String.valueOf(map.get("apiVersion"));
+    String kind = String.valueOf(map.get("kind"));
+    if ("v1".equals(apiVersion) && "List".equals(kind) && map.get("items") instanceof List<?> items
+        && node instanceof MappingNode mapping) {
+      // kubectl get -o yaml of several objects: each item as a document of its own.
+      Node itemsNode = mapping.getValue().stream()
+          .filter(t -> t.getKeyNode() instanceof ScalarNode key && key.getValue().equals("items"))
+          .map(NodeTuple::getValueNode).findFirst().orElse(null);
+      for (int i = 0; i < items.size(); i++) {
+        Node itemNode = itemsNode instanceof SequenceNode seq && i < seq.getValue().size()
+            ? seq.getValue().get(i) : node;
+        add(source, items.get(i), itemNode, documents, wrong);
+      }
+      return;
+    }
+    Class<? extends HasMetadata> type = "LogPipeline".equals(kind) ? LogPipeline.class
+        : "ShipperClass".equals(kind) ? ShipperClass.class : null;
+    if (!(LogPipeline.GROUP + "/" + LogPipeline.VERSION).equals(apiVersion) || type == null) {
+      wrong.add(at + "expected kind LogPipeline or ShipperClass, apiVersion " + LogPipeline.GROUP + "/"
+          + LogPipeline.VERSION + "; found kind " + kind + ", apiVersion " + apiVersion);
+      return;
+    }
+    try {
+      documents.add(new Document(Serialization.jsonMapper().convertValue(map, type), node));
+    } catch (IllegalArgumentException e) {
+      if (type == LogPipeline.class) {
+        // The spec never fails (SpecReader); what remains is metadata of the wrong shape.
+        wrong.add(at + "LogPipeline with unreadable metadata: expected metadata.name and metadata.namespace as text");
+      } else {
+        String field = e.getCause() instanceof JsonMappingException m ? path(m) : "";
+        wrong.add(where(source, field.isEmpty() ? node.getStartMark() : locate(node, field)) + "ShipperClass "
+            + (field.isEmpty() ? "" : field + ": ") + shortly(e) + " (see kubectl explain shipperclass.spec)");
+      }
+    }
   }
 
   List<LogPipeline> pipelines() {

@@ -422,4 +422,53 @@ class RenderCommandTest {
     assertThat(withoutTheClass.exit()).isEqualTo(1);
     assertThat(withoutTheClass.err()).contains(pipelines + ":5: LogPipeline team-a/orders: spec.shipper.className:");
   }
+
+  @Test
+  void classesAsKubectlPrintsThemAreRead() throws Exception {
+    Path classes = dir.resolve("classes.yaml");
+    // kubectl get shipperclasses -o yaml: a List, with the cluster's metadata and status.
+    Files.writeString(classes, """
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: logpipeline.io/v1alpha1
+          kind: ShipperClass
+          metadata:
+            annotations: {logpipeline.io/default-class: "true"}
+            creationTimestamp: "2026-11-30T10:00:00Z"
+            generation: 3
+            name: default
+            resourceVersion: "4711"
+            uid: 0b5c1f2e-0000-4000-8000-000000000001
+          spec: {mode: Shared, maxPipelines: 50, clusterWideNamespaces: [logging]}
+          status:
+            observedGeneration: 3
+            pipelines: 1
+            groups:
+            - name: lp-shipper-default-00000000
+              bootstrapServers: other:9092
+              pipelines:
+              - {pipeline: elsewhere/old, state: Configured, since: "2026-11-30T10:00:00Z"}
+        - apiVersion: logpipeline.io/v1alpha1
+          kind: ShipperClass
+          metadata: {name: isolated}
+          spec: {mode: Sometimes}
+        metadata: {resourceVersion: ""}
+        """);
+    Run bad = render("p.yaml", pipeline("team-a", "orders", ""));
+    assertThat(bad.exit()).isZero();
+    Run run = run("render", classes.toString(), dir.resolve("p.yaml").toString());
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).isEqualTo(classes + ":25: ShipperClass spec.mode: unreadable: Cannot deserialize value"
+        + " of type ShipperMode from String \"Sometimes\": not one of the values accepted for Enum class:"
+        + " [Shared, Dedicated] (see kubectl explain shipperclass.spec)" + System.lineSeparator());
+
+    Files.writeString(classes, Files.readString(classes).replace("mode: Sometimes", "mode: Dedicated"));
+    run = run("render", classes.toString(), dir.resolve("p.yaml").toString());
+    assertThat(run.exit()).isZero();
+    // The cluster's record of other pipelines is not rendered: only the input's pipeline.
+    assertThat(ofKind(objects(run.out()), "ConfigMap"))
+        .filteredOn(cm -> ((String) metadata(cm).get("name")).endsWith("-inputs"))
+        .singleElement().satisfies(cm -> assertThat(data(cm)).containsOnlyKeys("team-a.orders.yml"));
+  }
 }
