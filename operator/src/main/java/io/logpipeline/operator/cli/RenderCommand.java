@@ -56,9 +56,11 @@ import java.util.function.BiFunction;
     + " apply for the LogPipelines in the FILEs (YAML, several documents allowed; - for stdin).",
     "ShipperClasses in the FILEs place the shippers as the operator does: a pipeline of a Shared or"
     + " Dedicated class gets no Filebeat of its own (unless it has Kafka credentials); its class's"
-    + " Filebeat objects are printed once per group, in --operator-namespace. Pass the class a pipeline names (and the default class, which"
-    + " the chart installs) in a FILE. Render has no topics: it renders every pipeline as admitted, as"
-    + " if its topic were Ready, and warns about those maxPipelines or maxConfigBytes would keep waiting."})
+    + " Filebeat objects are printed once per group, in --operator-namespace. Pass the class a"
+    + " pipeline names (and the default class, which the chart installs) in a FILE"
+    + " (kubectl get shipperclasses -o yaml). Render has no topics: it renders every pipeline as"
+    + " admitted, as if its topic were Ready, and warns about those maxPipelines or maxConfigBytes"
+    + " would keep waiting."})
 public final class RenderCommand implements Callable<Integer> {
 
   /** The namespace the chart's install instructions use for the operator. */
@@ -265,8 +267,9 @@ public final class RenderCommand implements Callable<Integer> {
       for (ShipperClassStatus.Member m : g.pipelines()) {
         if (!ShipperAdmission.admitted(m.state())) {
           err.println(where.apply(m.pipeline()) + "LogPipeline " + m.pipeline() + ": warning: ShipperClass "
-              + cls.getMetadata().getName() + " would keep it waiting (" + m.state() + ": maxPipelines " + cls.getSpec().getMaxPipelines()
-              + ", maxConfigBytes " + cls.getSpec().getMaxConfigBytes() + "); its input is not rendered");
+              + cls.getMetadata().getName() + " would keep it waiting (" + m.state() + ": maxPipelines "
+              + cls.getSpec().getMaxPipelines() + ", maxConfigBytes " + cls.getSpec().getMaxConfigBytes()
+              + "); its input is not rendered");
         }
       }
     }
