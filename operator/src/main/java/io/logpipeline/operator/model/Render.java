@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything one pipeline provisions, in pipeline order, from the same functions the
@@ -20,15 +21,27 @@ public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode li
     ObjectNode indexTemplate, ObjectNode deadLetterTemplate) {
 
   public static Render of(Pipeline p) {
-    // Each ConfigMap is built once, and its pods' config hash taken from it.
-    ConfigMap shipperConfig = ShipperModel.configMap(p);
+    return of(p, true, null);
+  }
+
+  /**
+   * As {@link #of(Pipeline)} for a pipeline of a ShipperClass: without its own Filebeat objects
+   * when its class's shared shipper carries its input ({@link #sharedShipper}), else with them,
+   * reading {@code shipperPaths} (null: its sources' paths) as the class confines it.
+   */
+  public static Render of(Pipeline p, boolean ownShipper, List<String> shipperPaths) {
+    List<HasMetadata> objects = new ArrayList<>();
+    if (ownShipper) {
+      // Each ConfigMap is built once, and its pods' config hash taken from it.
+      ConfigMap shipperConfig = ShipperModel.configMap(p, shipperPaths);
+      objects.addAll(List.of(
+          shipperConfig,
+          ShipperModel.serviceAccount(p),
+          ShipperModel.clusterRole(p),
+          ShipperModel.clusterRoleBinding(p),
+          ShipperModel.daemonSet(p, shipperConfig)));
+    }
     ConfigMap indexerConfig = IndexerModel.configMap(p);
-    List<HasMetadata> objects = new ArrayList<>(List.of(
-        shipperConfig,
-        ShipperModel.serviceAccount(p),
-        ShipperModel.clusterRole(p),
-        ShipperModel.clusterRoleBinding(p),
-        ShipperModel.daemonSet(p, shipperConfig)));
     if (KafkaSecurity.strimzi(p)) {
       objects.add(BufferModel.kafkaTopic(p));
     }
@@ -42,5 +55,21 @@ public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode li
     objects.add(IndexerModel.disruptionBudget(p));
     return new Render(p, List.copyOf(objects), LifecyclePolicyModel.body(p), IndexTemplateModel.body(p),
         IndexerModel.indexesDeadLetters(p) ? IndexTemplateModel.deadLetterBody(p) : null);
+  }
+
+  /**
+   * The objects of one group of a ShipperClass's shared shippers, in the order the class's
+   * reconciler applies them: filebeat.yml, the input files ({@code inputs}, key to file), the
+   * ServiceAccount, its read access, and the DaemonSet.
+   */
+  public static List<HasMetadata> sharedShipper(SharedShipperModel.Group g, Map<String, String> inputs) {
+    ConfigMap config = SharedShipperModel.configMap(g);
+    return List.of(
+        config,
+        SharedShipperModel.inputsConfigMap(g, inputs),
+        SharedShipperModel.serviceAccount(g),
+        SharedShipperModel.clusterRole(g),
+        SharedShipperModel.clusterRoleBinding(g),
+        SharedShipperModel.daemonSet(g, config));
   }
 }

@@ -7,13 +7,13 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Optional;
 
-/** Which ShipperClass runs a LogPipeline's shipper. */
-final class ShipperClasses {
+/** Which ShipperClass runs a LogPipeline's shipper; the operator's rule, which render follows too. */
+public final class ShipperClasses {
 
   private ShipperClasses() {}
 
   /** spec.shipper.className, or null. */
-  static String className(LogPipeline lp) {
+  public static String className(LogPipeline lp) {
     var shipper = lp.getSpec() == null ? null : lp.getSpec().getShipper();
     String name = shipper == null ? null : shipper.getClassName();
     return name == null || name.isBlank() ? null : name;
@@ -24,7 +24,7 @@ final class ShipperClasses {
    * several are); empty when it names none and there is no default, or names one that does not
    * exist.
    */
-  static Optional<ShipperClass> of(LogPipeline lp, Collection<ShipperClass> classes) {
+  public static Optional<ShipperClass> of(LogPipeline lp, Collection<ShipperClass> classes) {
     String named = className(lp);
     if (named != null) {
       return classes.stream().filter(c -> named.equals(c.getMetadata().getName())).findFirst();

@@ -27,14 +27,14 @@ import java.util.Optional;
  * @param ownDaemonSet whether the pipeline's own Filebeat objects are wanted
  * @param paths the files its own Filebeat reads, when a class confines it; null: its sources'
  */
-record ShipperPlacement(ShipperClass shipperClass, ShipperClassStatus.Group group,
+public record ShipperPlacement(ShipperClass shipperClass, ShipperClassStatus.Group group,
     ShipperClassStatus.Member member, boolean shared, boolean ownDaemonSet, List<String> paths) {
 
   static ShipperPlacement own() {
     return new ShipperPlacement(null, null, null, false, true, null);
   }
 
-  static ShipperPlacement of(Pipeline p, ShipperClass cls, boolean ownDaemonSetExists) {
+  public static ShipperPlacement of(Pipeline p, ShipperClass cls, boolean ownDaemonSetExists) {
     if (cls == null) {
       return own();
     }

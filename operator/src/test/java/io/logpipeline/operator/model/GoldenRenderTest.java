@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.logpipeline.operator.api.LogPipeline;
+import io.logpipeline.operator.api.ShipperClass;
 import io.logpipeline.operator.cli.RenderCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Golden files: what {@code render} prints for each LogPipeline under
- * src/test/resources/pipelines/, kept in src/test/resources/golden/ under the same file name, so a
+ * Golden files: what {@code render} prints for each LogPipeline file (with the ShipperClasses
+ * in it) under src/test/resources/pipelines/, kept in src/test/resources/golden/ under the same file name, so a
  * reader sees a full render. After an intended change to the model, regenerate them (from the
  * repository root) and review the diff:
  *
@@ -47,12 +48,12 @@ class GoldenRenderTest {
   }
 
   private static void check(Path input) throws IOException {
-    Rendered rendered = render(List.of(load(input)));
+    Rendered rendered = renderFile(input);
     // Warnings only (a pipeline without lifecycle is warned about), never an error.
     assertThat(rendered.err().lines()).as("render errors").allMatch(l -> l.contains(": warning: "));
     assertThat(rendered.exit()).isZero();
     // the same input renders the same text: nothing time- or order-dependent
-    assertThat(render(List.of(load(input))).out()).isEqualTo(rendered.out());
+    assertThat(renderFile(input).out()).isEqualTo(rendered.out());
 
     Path golden = GOLDEN.resolve(input.getFileName());
     if (UPDATE) {
@@ -131,6 +132,27 @@ class GoldenRenderTest {
     try (InputStream in = Files.newInputStream(file)) {
       return Serialization.unmarshal(in, LogPipeline.class);
     }
+  }
+
+  /** Every document of the file: LogPipelines, and the ShipperClasses that place their shippers. */
+  private static Rendered renderFile(Path file) throws IOException {
+    List<LogPipeline> pipelines = new ArrayList<>();
+    List<ShipperClass> classes = new ArrayList<>();
+    for (Object doc : documents(Files.readString(file, StandardCharsets.UTF_8))) {
+      if (doc instanceof java.util.Map<?, ?> m && "ShipperClass".equals(m.get("kind"))) {
+        classes.add(Serialization.jsonMapper().convertValue(m, ShipperClass.class));
+      } else {
+        pipelines.add(Serialization.jsonMapper().convertValue(doc, LogPipeline.class));
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int exit;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      exit = RenderCommand.render(pipelines, classes, DEFAULT_NAMESPACE, RenderCommand.OPERATOR_NAMESPACE, o, e);
+    }
+    return new Rendered(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static Rendered render(List<LogPipeline> pipelines) {
