@@ -58,7 +58,7 @@ import org.quicktheories.core.Gen;
 
 /**
  * QuickTheories generators of LogPipelines that are valid per the API docs (the api types'
- * descriptions, the CRD schema and DESIGN.md), and of the Kubernetes names they contain. Every
+ * descriptions, the CRD schema and docs/api.md), and of the Kubernetes names they contain. Every
  * value is built fresh on each draw, so a property may hand it to code that mutates it.
  *
  * <p>Where a generator is narrower than the API docs allow, a comment names the finding (see
