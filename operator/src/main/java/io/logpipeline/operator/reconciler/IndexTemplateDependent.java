@@ -96,8 +96,12 @@ public class IndexTemplateDependent
     }
   }
 
-  /** Reads the referenced Secrets now, so a rotated password is used at the next reconcile. */
+  /** Reads the referenced Secrets at each reconcile (once), so a rotated password is used at the next. */
   static SearchConnection connection(Pipeline p, Context<LogPipeline> context) {
+    return PipelineContext.searchConnection(context, () -> readConnection(p, context));
+  }
+
+  private static SearchConnection readConnection(Pipeline p, Context<LogPipeline> context) {
     var es = p.spec().getElasticsearch();
     String username = null;
     String password = null;

@@ -3,8 +3,10 @@ package io.logpipeline.operator.reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.elastic.SearchClients;
+import io.logpipeline.operator.elastic.SearchConnection;
 import io.logpipeline.operator.kafka.KafkaClients;
 import io.logpipeline.operator.model.Pipeline;
+import java.util.function.Supplier;
 
 /**
  * What the reconciler hands its dependents for one reconcile: the validated pipeline (resolved
@@ -22,6 +24,7 @@ final class PipelineContext {
     workflowContext.put(SearchClients.class, clients);
     workflowContext.put(KafkaClients.class, kafkaClients);
     workflowContext.put(KafkaObservations.class, new KafkaObservations());
+    workflowContext.put(SearchConnectionOnce.class, new SearchConnectionOnce());
   }
 
   static Pipeline pipeline(Context<LogPipeline> context) {
@@ -42,5 +45,28 @@ final class PipelineContext {
   static KafkaObservations kafka(Context<LogPipeline> context) {
     return context.managedWorkflowAndDependentResourceContext()
         .getMandatory(KafkaObservations.class, KafkaObservations.class);
+  }
+
+  /**
+   * The search cluster's connection, its Secrets read once per reconcile: the index template,
+   * the dead-letter template and the flow observer all use it. A failed read is not kept, so
+   * each user reports it.
+   */
+  static SearchConnection searchConnection(Context<LogPipeline> context, Supplier<SearchConnection> read) {
+    return context.managedWorkflowAndDependentResourceContext()
+        .get(SearchConnectionOnce.class, SearchConnectionOnce.class)
+        .map(once -> once.get(read))
+        .orElseGet(read);
+  }
+
+  private static final class SearchConnectionOnce {
+    private SearchConnection connection;
+
+    synchronized SearchConnection get(Supplier<SearchConnection> read) {
+      if (connection == null) {
+        connection = read.get();
+      }
+      return connection;
+    }
   }
 }
