@@ -16,6 +16,7 @@ import io.logpipeline.operator.model.Render;
 import io.logpipeline.operator.model.SharedShipperModel;
 import io.logpipeline.operator.model.ShipperAdmission;
 import io.logpipeline.operator.model.SpecProblem;
+import io.logpipeline.operator.model.TopicClaims;
 import io.logpipeline.operator.api.ShipperClass;
 import io.logpipeline.operator.api.ShipperClassStatus;
 import io.logpipeline.operator.reconciler.ShipperClasses;
@@ -169,14 +170,21 @@ public final class RenderCommand implements Callable<Integer> {
     Writer yaml = new BufferedWriter(printingTo(out), 1 << 16);
     // One generator for all documents: it starts the second and later ones with "---" itself.
     SequenceWriter documents = null;
+    for (LogPipeline lp : pipelines) {
+      if (lp.getMetadata().getNamespace() == null) {
+        lp.getMetadata().setNamespace(defaultNamespace);
+      }
+    }
     try {
       for (LogPipeline lp : pipelines) {
-        if (lp.getMetadata().getNamespace() == null) {
-          lp.getMetadata().setNamespace(defaultNamespace);
-        }
         String id = lp.getMetadata().getNamespace() + "/" + lp.getMetadata().getName();
         try {
           Pipeline pipeline = Pipeline.resolve(lp);
+          // A topic carries one pipeline's logs: the others naming it are refused, as the operator does.
+          Optional<LogPipeline> owner = TopicClaims.otherOwner(lp, pipelines);
+          if (owner.isPresent()) {
+            throw new InvalidSpecException(List.of(TopicClaims.problem(lp, owner.get())));
+          }
           pipeline.warnings().forEach(w ->
               err.println(where.apply(lp, w.field()) + "LogPipeline " + id + ": warning: " + w));
           ShipperPlacement placement = placement(lp, pipeline, classes);

@@ -107,7 +107,7 @@ public class ExternalTopicDependent implements DependentResource<TopicDescriptio
     String user = primary.getMetadata().getUid();
     try {
       if (KafkaSecurity.strimzi(p) || p.bootstrapServers().isBlank()
-          || p.spec().getDeletionPolicy() == DeletionPolicy.Retain
+          || p.spec().getDeletionPolicy() == DeletionPolicy.Retain || !PipelineContext.topicOwned(context)
           || IndexTemplateDependent.skipsExternalCleanup(primary)) {
         return;
       }

@@ -44,7 +44,7 @@ public class KafkaTopicDependent extends CRUDNoGCKubernetesDependentResource<Kaf
   public void delete(LogPipeline primary, Context<LogPipeline> context) {
     // Only an explicit Delete: a policy that could not be read (another operator version's
     // value) keeps the topic and its events.
-    if (primary.getSpec().getDeletionPolicy() == DeletionPolicy.Delete) {
+    if (primary.getSpec().getDeletionPolicy() == DeletionPolicy.Delete && PipelineContext.topicOwned(context)) {
       // Deleting the KafkaTopic makes the Topic Operator delete the topic and its events.
       super.delete(primary, context);
     }

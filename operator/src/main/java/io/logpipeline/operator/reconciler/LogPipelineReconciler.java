@@ -41,6 +41,7 @@ import io.logpipeline.operator.kafka.KafkaClients;
 import io.logpipeline.operator.model.KafkaSecurity;
 import io.logpipeline.operator.model.IndexerModel;
 import io.logpipeline.operator.model.InvalidSpecException;
+import io.logpipeline.operator.model.TopicClaims;
 import io.logpipeline.operator.model.Pipeline;
 import io.logpipeline.operator.runtime.Failures;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -167,6 +168,7 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
    */
   @Override
   public List<EventSource<?, LogPipeline>> prepareEventSources(EventSourceContext<LogPipeline> context) {
+    TopicOwnership.index(context);
     List<EventSource<?, LogPipeline>> sources = new java.util.ArrayList<>(List.of(
         new InformerEventSource<>(InformerEventSourceConfiguration
         .from(Job.class, LogPipeline.class)
@@ -226,6 +228,13 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
     }
     ShipperPlacement placement = ShipperPlacement.of(pipeline, shipperClass.orElse(null),
         context.getSecondaryResource(DaemonSet.class).isPresent());
+    var taken = TopicOwnership.problems(lp, pipeline, context);
+    if (!taken.isEmpty()) {
+      // Its owner's deletion does not bring a reconcile here: look again after a while.
+      log.info("nothing written, the topic belongs to another pipeline: {}", taken);
+      return statusUpdate(lp, PipelineHealth.invalid(lp, TopicClaims.TOPIC_IN_USE, taken, childrenExist, now),
+          context).rescheduleAfter(referenceRecheck);
+    }
     var existingTopic = context.getSecondaryResource(KafkaTopic.class);
     var missing = references.check(pipeline, context.getClient(), existingTopic);
     if (!missing.isEmpty()) {
@@ -341,6 +350,8 @@ public class LogPipelineReconciler implements Reconciler<LogPipeline>, Cleaner<L
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(DRAIN_RECHECK);
     }
     PipelineContext.put(context, pipeline, searchClients, kafkaClients);
+    // A pipeline refused the topic of another must not delete it on its way out.
+    PipelineContext.topicOwned(context, TopicOwnership.owns(lp, pipeline, context));
     ShipperPlacement.put(context, ShipperPlacement.own());
     var result = context.managedWorkflowAndDependentResourceContext().cleanupManageWorkflow();
     if (result.erroredDependentsExist()) {

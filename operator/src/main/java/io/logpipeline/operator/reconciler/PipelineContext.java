@@ -27,6 +27,19 @@ final class PipelineContext {
     workflowContext.put(SearchConnectionOnce.class, new SearchConnectionOnce());
   }
 
+  /** Records whether the pipeline owns the topic it names (cleanup only: a refused one does not). */
+  static void topicOwned(Context<LogPipeline> context, boolean owned) {
+    context.managedWorkflowAndDependentResourceContext().put(TopicOwned.class, new TopicOwned(owned));
+  }
+
+  /** Whether the topic is the pipeline's to delete; true unless a cleanup found it another's. */
+  static boolean topicOwned(Context<LogPipeline> context) {
+    return context.managedWorkflowAndDependentResourceContext()
+        .get(TopicOwned.class, TopicOwned.class).map(TopicOwned::owned).orElse(true);
+  }
+
+  private record TopicOwned(boolean owned) {}
+
   static Pipeline pipeline(Context<LogPipeline> context) {
     return context.managedWorkflowAndDependentResourceContext()
         .getMandatory(Pipeline.class, Pipeline.class);

@@ -114,6 +114,26 @@ class RenderCommandTest {
   }
 
   @Test
+  void aTopicNamedByTwoPipelinesIsTheOnesWhoseDefaultItIs() throws Exception {
+    Path file = dir.resolve("topics.yaml");
+    String pipeline = """
+        apiVersion: logpipeline.io/v1alpha1
+        kind: LogPipeline
+        metadata: {name: %s, namespace: %s}
+        spec:
+          kafka: {cluster: my-cluster, namespace: kafka%s}
+          elasticsearch: {hosts: ["https://es:9200"]}
+        """;
+    Run run = render("topics.yaml", pipeline.formatted("evil", "team-a", ", topic: {name: logs.team-b.web}")
+        + "---\n" + pipeline.formatted("web", "team-b", ""));
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.err()).contains(file + ":5: LogPipeline team-a/evil: spec.kafka.topic.name: topic"
+        + " logs.team-b.web on this Kafka belongs to LogPipeline team-b/web");
+    assertThat(ofKind(objects(run.out()), "KafkaTopic")).hasSize(1);
+    assertNoJava(run);
+  }
+
+  @Test
   void brokenYamlIsReportedWithItsLine() throws Exception {
     Path file = dir.resolve("broken.yaml");
     Run run = render("broken.yaml", """
