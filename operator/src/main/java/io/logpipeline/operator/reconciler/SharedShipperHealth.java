@@ -14,7 +14,8 @@ final class SharedShipperHealth {
 
   /** Reasons of ShipperConfigured=False that are the normal course of things: no Warning Event. */
   static final java.util.Set<String> IN_COURSE = java.util.Set.of("Admitting",
-      ShipperAdmission.WAITING_FOR_TOPIC, ShipperAdmission.RECONFIGURING, ShipperAdmission.REMOVING);
+      ShipperAdmission.WAITING_FOR_TOPIC, ShipperAdmission.WAITING_FOR_KAFKA_USER, ShipperAdmission.RECONFIGURING,
+      ShipperAdmission.REMOVING);
 
   private SharedShipperHealth() {}
 
@@ -59,6 +60,10 @@ final class SharedShipperHealth {
       case ShipperAdmission.WAITING_FOR_TOPIC -> PipelineHealth.condition(type, false, "WaitingForTopic",
           "the input is added once the topic is Ready (BufferReady): the shared Filebeat has one queue"
               + " for all its pipelines, which a missing topic would stall", gen);
+      case ShipperAdmission.WAITING_FOR_KAFKA_USER -> PipelineHealth.condition(type, false,
+          ShipperAdmission.WAITING_FOR_KAFKA_USER, "the input is added once KafkaUser " + group
+              + " (in the Kafka namespace) may write to this pipeline's topic: Strimzi reports it Ready"
+              + " with the ACL that names the topic; a refused write would stall the shared Filebeat", gen);
       case ShipperAdmission.RECONFIGURING -> PipelineHealth.condition(type, false, "Reconfiguring",
           "the changed input is added again once Filebeat has stopped the previous one (taken out at "
               + member.since() + ")", gen);

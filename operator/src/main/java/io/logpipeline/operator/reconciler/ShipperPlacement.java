@@ -16,9 +16,11 @@ import java.util.Optional;
 
 /**
  * Where a LogPipeline's shipper runs: in its class's shared Filebeat (its input, written by the
- * class's reconciler, never by the pipeline's), or in a DaemonSet of its own in its namespace
- * (no class; or Kafka credentials, which a shared output cannot carry per pipeline). While a
- * pipeline moves to its class, its own DaemonSet keeps running until its shared input is live.
+ * class's reconciler, never by the pipeline's; with Strimzi and authentication, writing as the
+ * group's KafkaUser), or in a DaemonSet of its own in its namespace (no class; or an external
+ * Kafka with credentials from the tenant's Secret, which a shared output cannot carry per
+ * pipeline). While a pipeline moves to its class, its own DaemonSet (and its own shipper
+ * KafkaUser and copy of credentials) keeps running until its shared input is live.
  *
  * @param shipperClass the class, or null
  * @param group the pipeline's group in the class's record, or null
