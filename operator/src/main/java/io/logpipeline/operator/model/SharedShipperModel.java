@@ -82,14 +82,16 @@ public final class SharedShipperModel {
   }
 
   /**
-   * Whether a pipeline's Kafka connection can be shared. With Strimzi, yes: the group has a
-   * KafkaUser of its own ({@link KafkaUserModel#sharedShipperUser}) whose ACLs name the topics
-   * of its pipelines, and its credentials and the cluster CA come from the Kafka namespace, not
-   * from a tenant. Any other Kafka only without a Secret: its credentials are the tenant's, and
-   * one Filebeat output is one Kafka identity.
+   * Whether a pipeline's shipper needs a group of its own: its Kafka credentials (or the CA it
+   * trusts) come from a Secret in its own namespace, and one Filebeat output is one Kafka
+   * identity, so a tenant's Secret is never used for another tenant's logs. Its Filebeat runs
+   * all the same in the operator's namespace, out of the tenant's reach. With Strimzi, never:
+   * the group has a KafkaUser of its own ({@link KafkaUserModel#sharedShipperUser}) whose ACLs
+   * name the topics of its pipelines, and its credentials and the cluster CA come from the Kafka
+   * namespace.
    */
-  public static boolean shareable(Pipeline p) {
-    return KafkaSecurity.strimzi(p) || !KafkaSecurity.needsSecret(p);
+  public static boolean ownGroup(Pipeline p) {
+    return !KafkaSecurity.strimzi(p) && KafkaSecurity.needsSecret(p);
   }
 
   /** Whether a group of this pipeline's connection has a Strimzi KafkaUser. */

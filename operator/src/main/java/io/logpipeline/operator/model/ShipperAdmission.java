@@ -47,7 +47,6 @@ public final class ShipperAdmission {
   public static final String REMOVING = "Removing";
   public static final String MAX_PIPELINES_EXCEEDED = "MaxPipelinesExceeded";
   public static final String CONFIG_TOO_LARGE = "ConfigTooLarge";
-  public static final String CREDENTIALS_NOT_SHARED = "KafkaCredentialsNotShared";
   public static final String WAITING_FOR_KAFKA_USER = "WaitingForKafkaUser";
   static final Set<String> ADMITTED = Set.of(CONFIGURED, WAITING_FOR_TOPIC, WAITING_FOR_KAFKA_USER, RECONFIGURING,
       REMOVING);
@@ -68,12 +67,14 @@ public final class ShipperAdmission {
       boolean denied) {}
 
   /**
-   * The group a pipeline belongs to: its class and Kafka connection; in a Dedicated class, the
+   * The group a pipeline belongs to: its class and Kafka connection; in a Dedicated class, or
+   * with Kafka credentials from its own namespace ({@link SharedShipperModel#ownGroup}), the
    * pipeline alone.
    */
   public static String groupName(ShipperClass cls, Pipeline p) {
     String connection = SharedShipperModel.connection(p);
-    if (cls.getSpec().getMode() == io.logpipeline.operator.api.ShipperMode.DEDICATED) {
+    if (cls.getSpec().getMode() == io.logpipeline.operator.api.ShipperMode.DEDICATED
+        || SharedShipperModel.ownGroup(p)) {
       connection += "|" + p.namespace() + "/" + p.name();
     }
     return SharedShipperModel.groupName(cls.getMetadata().getName(), connection);
@@ -185,7 +186,7 @@ public final class ShipperAdmission {
         // A pipeline denied by tenancy (a cluster-wide namespace taken off the class) loses its
         // input at once: a revoked permission must not keep reading other namespaces.
         boolean leaving = c == null || c.deleting() || c.denied()
-            || (p != null && (!g.name().equals(desiredGroup) || !SharedShipperModel.shareable(p)));
+            || (p != null && !g.name().equals(desiredGroup));
         String topic = p == null ? null : p.topicName();
         if (leaving) {
           boolean stopping = false;
@@ -258,10 +259,6 @@ public final class ShipperAdmission {
       String group = groupName(cls, p);
       servers.put(group, p.bootstrapServers());
       ShipperClassStatus.Member was = previous.get(c.key());
-      if (!SharedShipperModel.shareable(p)) {
-        member(groups, group, was, c.key(), CREDENTIALS_NOT_SHARED, now);
-        continue;
-      }
       LinkedHashMap<String, ShipperClassStatus.Member> members = groups.computeIfAbsent(group, k -> new LinkedHashMap<>());
       long count = members.values().stream().filter(m -> admitted(m.state())).count();
       boolean dedicated = spec.getMode() == io.logpipeline.operator.api.ShipperMode.DEDICATED;

@@ -36,8 +36,9 @@ final class KafkaCredentialSources {
   }
 
   /**
-   * The credentials of a shared shipper's copy: those of its group's KafkaUser {@code user}
-   * (Strimzi only: a tenant's Secret is never shared).
+   * The credentials of a class's Filebeat's copy: with Strimzi, those of its group's KafkaUser
+   * {@code user}; otherwise those the pipeline's spec names in its namespace (such a pipeline
+   * has a group of its own: a tenant's Secret is never shared).
    */
   static Read readShared(KubernetesClient client, Pipeline p, String user) {
     return read(client, p, Role.SHIPPER, user);

@@ -141,16 +141,9 @@ public final class PipelineHealth {
     LogPipelineStatus status = new LogPipelineStatus();
     // Shipper
     if (seen.placement() != null && seen.placement().shared()) {
-      conditions.addAll(SharedShipperHealth.conditions(seen.placement(), errors, gen));
+      conditions.addAll(SharedShipperHealth.conditions(p, seen.placement(), errors, gen));
     } else {
       ownShipper(seen, errors, gen, status, conditions);
-      if (seen.placement() != null && seen.placement().shipperClass() != null) {
-        conditions.add(condition(SHIPPER_CONFIGURED, true, "OwnDaemonSet", "Kafka credentials from"
-            + " this namespace's Secret: this pipeline runs its own Filebeat DaemonSet, reading only"
-            + " what ShipperClass " + seen.placement().shipperClass().getMetadata().getName()
-            + " allows (a shared Filebeat has one Kafka identity for all its pipelines; with Strimzi"
-            + " it is the group's KafkaUser)", gen));
-      }
     }
     return provisionedStages(lp, p, seen, errors, now, conditions, status, gen);
   }

@@ -26,15 +26,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * group's KafkaUser, and the cluster CA) in the operator's namespace, which its Filebeats mount;
  * owned by the class. As for a pipeline's copies ({@link KafkaCredentialsDependent}), the sources
  * are read by name at each reconcile, never watched, the copy written only when it differs, and
- * a missing source keeps the copy as it is. A copy whose group stopped is deleted.
+ * a missing source keeps the copy as it is. A copy whose group stopped is deleted (and, should
+ * the operator stop between the two, goes with the class: it is owned by it, and its KafkaUser
+ * is gone).
  */
 public class SharedShipperCredentialsDependent implements DependentResource<Secret, ShipperClass>, NameSetter {
 
   private static final Logger log = LoggerFactory.getLogger(SharedShipperCredentialsDependent.class);
 
   /**
-   * Per class, the copies the last reconcile kept: the operator's namespace is listed for stale
-   * copies only when that set changes (and once after a start), not at every reconcile.
+   * Per class, the copies this process has seen kept: with the groups of the class's previous
+   * record, where a stopped group's copy is looked for. Deleted by name: Secrets are never
+   * listed (a list would read every Secret of the namespace).
    */
   private final Map<String, Set<String>> kept = new ConcurrentHashMap<>();
   private String name = DependentResource.defaultNameFor(getClass());
@@ -106,15 +109,14 @@ public class SharedShipperCredentialsDependent implements DependentResource<Secr
       shared.secretVersions().put(g.name(), written.getMetadata().getResourceVersion());
     }
     String cls = primary.getMetadata().getName();
-    if (!keep.equals(kept.get(cls))) {
-      secrets.withLabel(SharedShipperModel.LABEL_SHIPPER_CLASS, io.logpipeline.operator.model.Names.labelValue(cls))
-          .list().getItems().stream()
-          .filter(s -> !keep.contains(s.getMetadata().getName()))
-          .filter(s -> s.getMetadata().getOwnerReferences() != null && s.getMetadata().getOwnerReferences().stream()
-              .anyMatch(ref -> Objects.equals(ref.getUid(), primary.getMetadata().getUid())))
-          .forEach(s -> secrets.resource(s).delete());
-      kept.put(cls, keep);
+    Set<String> stale = new HashSet<>(kept.getOrDefault(cls, Set.of()));
+    shared.previousGroups().forEach(g -> stale.add(SharedShipperModel.credentialsSecretName(g)));
+    stale.removeAll(keep);
+    for (String name : stale) {
+      // A group that stopped, or never had a copy: deleting what is not there changes nothing.
+      secrets.withName(name).delete();
     }
+    kept.put(cls, keep);
     return result;
   }
 }

@@ -17,9 +17,16 @@ final class SharedShipperHealth {
       ShipperAdmission.WAITING_FOR_TOPIC, ShipperAdmission.WAITING_FOR_KAFKA_USER, ShipperAdmission.RECONFIGURING,
       ShipperAdmission.REMOVING);
 
+  /**
+   * Reason of ShipperConfigured=True for a pipeline with Kafka credentials from its namespace:
+   * configured, in a Filebeat of its own in the operator's namespace.
+   */
+  static final String OWN_KAFKA_CREDENTIALS = "OwnKafkaCredentials";
+
   private SharedShipperHealth() {}
 
-  static List<Condition> conditions(ShipperPlacement placement, PipelineHealth.StageErrors errors, long gen) {
+  static List<Condition> conditions(io.logpipeline.operator.model.Pipeline p, ShipperPlacement placement,
+      PipelineHealth.StageErrors errors, long gen) {
     String cls = placement.shipperClass().getMetadata().getName();
     var group = placement.group();
     var member = placement.member();
@@ -43,10 +50,10 @@ final class SharedShipperHealth {
                     + " in the operator's namespace)", gen);
           };
         });
-    return List.of(ready, configured(cls, group == null ? null : group.name(), member, placement, gen));
+    return List.of(ready, configured(p, cls, group == null ? null : group.name(), member, placement, gen));
   }
 
-  private static Condition configured(String cls, String group,
+  private static Condition configured(io.logpipeline.operator.model.Pipeline p, String cls, String group,
       io.logpipeline.operator.api.ShipperClassStatus.Member member, ShipperPlacement placement, long gen) {
     String type = PipelineHealth.SHIPPER_CONFIGURED;
     if (member == null) {
@@ -55,8 +62,13 @@ final class SharedShipperHealth {
     }
     var spec = placement.shipperClass().getSpec();
     return switch (member.state()) {
-      case ShipperAdmission.CONFIGURED -> PipelineHealth.condition(type, true, "Configured",
-          "this pipeline's input is loaded in shared Filebeat " + group + " (ShipperClass " + cls + ")", gen);
+      case ShipperAdmission.CONFIGURED -> io.logpipeline.operator.model.SharedShipperModel.ownGroup(p)
+          ? PipelineHealth.condition(type, true, OWN_KAFKA_CREDENTIALS, "this pipeline's input is loaded in"
+              + " Filebeat " + group + " of its own in the operator's namespace (ShipperClass " + cls + "):"
+              + " its Kafka credentials come from a Secret in its namespace, which a Filebeat shared with"
+              + " other pipelines would use for their logs too", gen)
+          : PipelineHealth.condition(type, true, "Configured",
+              "this pipeline's input is loaded in shared Filebeat " + group + " (ShipperClass " + cls + ")", gen);
       case ShipperAdmission.WAITING_FOR_TOPIC -> PipelineHealth.condition(type, false, "WaitingForTopic",
           "the input is added once the topic is Ready (BufferReady): the shared Filebeat has one queue"
               + " for all its pipelines, which a missing topic would stall", gen);

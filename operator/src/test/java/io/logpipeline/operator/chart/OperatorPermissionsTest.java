@@ -125,6 +125,9 @@ class OperatorPermissionsTest {
     // ClusterReferences: the Kafka CRD by name and the named Kafka.
     assertThat(listedVerbs(NAMESPACED, "", "secrets")).containsExactly("get", "create", "update", "delete");
     assertThat(listedVerbs(KAFKA_NAMESPACE, "", "secrets")).containsExactly("get");
+    // SharedShipperCredentialsDependent: each shared group's copy, by name only.
+    assertThat(listedVerbs(PermissionList.OPERATOR_NAMESPACE, "", "secrets"))
+        .containsExactly("get", "create", "update", "delete");
     assertThat(listedVerbs(NAMESPACED, "", "events")).containsExactly("create");
     assertThat(listedVerbs(CLUSTER, "kafka.strimzi.io", "kafkas")).containsExactly("get");
     assertThat(listedVerbs(CLUSTER, "kafka.strimzi.io", "kafkanodepools")).containsExactly("list");
@@ -273,7 +276,14 @@ class OperatorPermissionsTest {
         .getAnnotation(Workflow.class);
     for (Dependent d : shipperClassWorkflow.dependents()) {
       DependentResource dependent = d.type().getDeclaredConstructor().newInstance();
+      if (!(dependent instanceof KubernetesDependentResource)) {
+        // The credentials' copies: direct calls, checked below.
+        continue;
+      }
       Class<? extends HasMetadata> resourceType = (Class<? extends HasMetadata>) dependent.resourceType();
+      KubernetesDependent config = d.type().getAnnotation(KubernetesDependent.class);
+      boolean everywhere = config != null && Arrays.asList(config.informer().namespaces())
+          .contains(Constants.WATCH_ALL_NAMESPACES);
       Set<String> verbs = new LinkedHashSet<>(List.of("list", "watch"));
       if (dependent instanceof Creator) {
         verbs.add("create");
@@ -284,7 +294,8 @@ class OperatorPermissionsTest {
       if (dependent instanceof io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource) {
         verbs.add("delete");
       }
-      String scope = Namespaced.class.isAssignableFrom(resourceType) ? PermissionList.OPERATOR_NAMESPACE : CLUSTER;
+      String scope = Namespaced.class.isAssignableFrom(resourceType) && !everywhere
+          ? PermissionList.OPERATOR_NAMESPACE : CLUSTER;
       uses.computeIfAbsent(new ResourceInScope(scope, HasMetadata.getGroup(resourceType), HasMetadata.getPlural(resourceType)),
           k -> new LinkedHashSet<>()).addAll(verbs);
     }

@@ -22,6 +22,7 @@ import io.logpipeline.operator.api.ShipperSpec;
 import io.logpipeline.operator.api.SourcesSpec;
 import io.logpipeline.operator.elastic.InMemoryTemplates;
 import io.logpipeline.operator.elastic.SearchClients;
+import io.logpipeline.operator.kafka.KafkaClients;
 import io.logpipeline.operator.model.KafkaUserModel;
 import io.logpipeline.operator.model.SharedShipperModel;
 import io.strimzi.api.kafka.model.user.KafkaUser;
@@ -60,6 +61,8 @@ class SharedShipperIntegrationTest {
   static SimulatedControllers controllers;
   static LogPipelineOperator operator;
   static final InMemoryTemplates search = new InMemoryTemplates();
+  /** The Kafka at any kafka.bootstrapServers (the pipelines of these tests use Strimzi's). */
+  static final InMemoryKafkaAdmin externalKafka = new InMemoryKafkaAdmin();
   static int restarts;
 
   @BeforeAll
@@ -83,7 +86,7 @@ class SharedShipperIntegrationTest {
 
   static LogPipelineOperator startOperator(String agent) {
     return LogPipelineOperator.start(server.client(agent, Duration.ofSeconds(5)),
-        new SearchClients(c -> search),
+        new SearchClients(c -> search), new KafkaClients(c -> externalKafka),
         LogPipelineOperator.Options.defaults()
             .withRetry(Duration.ofMillis(200), Duration.ofSeconds(2))
             .withReferenceRecheck(Duration.ofSeconds(1))
@@ -412,10 +415,11 @@ class SharedShipperIntegrationTest {
     assertThat(inputs(group)).containsKey("scram-d.app.yml");
 
     // Deleting one: its input goes, then its ACL, then its topic.
-    int mark = server.writeLog(AGENT).size();
+    String agent = restarts == 0 ? AGENT : AGENT + "-" + restarts;
+    int mark = server.writeLog(agent).size();
     client.resource(get("scram-b", "app")).delete();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(get("scram-b", "app")).isNull());
-    List<String> writes = server.writeLog(AGENT).subList(mark, server.writeLog(AGENT).size());
+    List<String> writes = server.writeLog(agent).subList(mark, server.writeLog(agent).size());
     int inputRemoved = indexOf(writes, "PUT", "/configmaps/" + SharedShipperModel.inputsName(group));
     int aclRemoved = lastIndexOf(writes, "/kafkausers/" + group);
     int topicDeleted = indexOf(writes, "DELETE", "/kafkatopics/logs.scram-b.app");
@@ -434,6 +438,106 @@ class SharedShipperIntegrationTest {
       assertThat(groupUsers("scram")).isEmpty();
       assertThat(client.secrets().inNamespace(OPERATOR_NS).withName(group + "-kafka").get()).isNull();
     });
+  }
+
+  @Test
+  void aStrimziPipelineWithScramMovesFromItsOwnDaemonSetAndShipperUserToTheSharedFilebeat() {
+    pipeline("move-scram", "app", "scram-mover", lp -> {
+      lp.getSpec().getShipper().setClassName(null);
+      scram(lp);
+    });
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(condition(get("move-scram", "app"), "Ready")).isEqualTo("True/Ready"));
+    assertThat(client.apps().daemonSets().inNamespace("move-scram").withName("app-filebeat").get()).isNotNull();
+    assertThat(client.resources(KafkaUser.class).inNamespace(KAFKA_NS).withName("move-scram.app-shipper").get())
+        .isNotNull();
+    assertThat(client.secrets().inNamespace("move-scram").withName("app-kafka-shipper").get()).isNotNull();
+
+    createClass("scram-mover", c -> { });
+    String agent = restarts == 0 ? AGENT : AGENT + "-" + restarts;
+    int mark = server.writeLog(agent).size();
+    TestLogPipelines.edit(client, "move-scram", "app", lp -> lp.getSpec().getShipper().setClassName("scram-mover"));
+    awaitReady("move-scram", "app");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(client.apps().daemonSets().inNamespace("move-scram").withName("app-filebeat").get()).isNull();
+      assertThat(client.resources(KafkaUser.class).inNamespace(KAFKA_NS).withName("move-scram.app-shipper").get())
+          .isNull();
+      assertThat(client.secrets().inNamespace("move-scram").withName("app-kafka-shipper").get()).isNull();
+    });
+    assertThat(KafkaUserModel.topics(groupUsers("scram-mover").get(0))).containsExactly("logs.move-scram.app");
+    List<String> writes = server.writeLog(agent).subList(mark, server.writeLog(agent).size());
+    int inputAdded = indexOf(writes, "PUT", "/configmaps/" + SharedShipperModel.inputsName(group("scram-mover")));
+    int ownDeleted = indexOf(writes, "DELETE", "/namespaces/move-scram/daemonsets/app-filebeat");
+    int ownUserDeleted = indexOf(writes, "DELETE", "/kafkausers/move-scram.app-shipper");
+    assertThat(inputAdded).as("shared input written: " + writes).isNotNegative();
+    assertThat(ownDeleted).as("own DaemonSet deleted after the shared input is live: " + writes)
+        .isGreaterThan(inputAdded);
+    assertThat(ownUserDeleted).as("own shipper KafkaUser deleted after the shared input is live: " + writes)
+        .isGreaterThan(inputAdded);
+  }
+
+  @Test
+  void anExternalKafkaWithTheTenantsCredentialsGetsAFilebeatOfItsOwnInTheOperatorsNamespace() {
+    createClass("external", c -> { });
+    pipeline("ext-a", "app", "external", lp -> {
+      var kafka = lp.getSpec().getKafka();
+      kafka.setCluster(null);
+      kafka.setNamespace(null);
+      kafka.setBootstrapServers("kafka.example.com:9092");
+      KafkaAuthenticationSpec auth = new KafkaAuthenticationSpec();
+      auth.setType(KafkaAuthenticationType.SCRAM_SHA_512);
+      auth.setShipperSecret(ref("kafka-shipper"));
+      auth.setIndexerSecret(ref("kafka-indexer"));
+      kafka.setAdminSecret(ref("kafka-admin"));
+      kafka.setAuthentication(auth);
+      for (String name : List.of("kafka-shipper", "kafka-indexer", "kafka-admin")) {
+        client.secrets().inNamespace("ext-a").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata().withName(name).endMetadata()
+            .withStringData(Map.of("username", "ext-a-" + name, "password", "pw-of-" + name)).build()).create();
+      }
+    });
+    pipeline("ext-b", "app", "external", lp -> {
+      var kafka = lp.getSpec().getKafka();
+      kafka.setCluster(null);
+      kafka.setNamespace(null);
+      kafka.setBootstrapServers("kafka.example.com:9092");
+    });
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(condition(get("ext-a", "app"), "ShipperConfigured")).isEqualTo("True/OwnKafkaCredentials");
+      assertThat(condition(get("ext-a", "app"), "Ready")).isEqualTo("True/Ready");
+    });
+    awaitReady("ext-b", "app");
+    // Two DaemonSets in the operator's namespace: the tenant's credentials are never shared.
+    List<DaemonSet> daemonSets = sharedDaemonSets("external");
+    assertThat(daemonSets).hasSize(2)
+        .allSatisfy(ds -> assertThat(ds.getMetadata().getNamespace()).isEqualTo(OPERATOR_NS));
+    assertThat(client.apps().daemonSets().inNamespace("ext-a").list().getItems()).isEmpty();
+    DaemonSet own = daemonSets.stream().filter(ds -> inputs(ds.getMetadata().getName()).containsKey("ext-a.app.yml"))
+        .findFirst().orElseThrow();
+    assertThat(inputs(own.getMetadata().getName())).containsOnlyKeys("ext-a.app.yml");
+    assertThat(inputs(own.getMetadata().getName()).get("ext-a.app.yml")).contains("_ext-a_")
+        .doesNotContain("pw-of-");
+    Secret copy = client.secrets().inNamespace(OPERATOR_NS).withName(own.getMetadata().getName() + "-kafka").get();
+    assertThat(copy).isNotNull();
+    assertThat(new String(java.util.Base64.getDecoder().decode(copy.getData().get("password")),
+        java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("pw-of-kafka-shipper");
+    assertThat(client.secrets().inNamespace("ext-a").withName("app-kafka-shipper").get()).isNull();
+    assertThat(client.configMaps().inAnyNamespace().list().getItems())
+        .allSatisfy(cm -> assertThat(String.valueOf(cm.getData())).doesNotContain("pw-of-"));
+
+    client.resource(get("ext-a", "app")).delete();
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      assertThat(get("ext-a", "app")).isNull();
+      assertThat(sharedDaemonSets("external")).hasSize(1);
+      assertThat(client.secrets().inNamespace(OPERATOR_NS).withName(own.getMetadata().getName() + "-kafka").get())
+          .isNull();
+    });
+  }
+
+  static io.logpipeline.operator.api.KafkaCredentialsRef ref(String name) {
+    var ref = new io.logpipeline.operator.api.KafkaCredentialsRef();
+    ref.setName(name);
+    return ref;
   }
 
   /** Reads what Strimzi's (simulated) User Operator wrote. */
