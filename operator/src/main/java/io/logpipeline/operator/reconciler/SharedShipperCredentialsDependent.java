@@ -35,8 +35,8 @@ public class SharedShipperCredentialsDependent implements DependentResource<Secr
   private static final Logger log = LoggerFactory.getLogger(SharedShipperCredentialsDependent.class);
 
   /**
-   * Per class, the copies this process has seen kept: with the groups of the class's previous
-   * record, where a stopped group's copy is looked for. Deleted by name: Secrets are never
+   * Per class, the copies this process has kept: with the copies the DaemonSets of stopped
+   * groups mount, the ones to delete when their group stops. Deleted by name: Secrets are never
    * listed (a list would read every Secret of the namespace).
    */
   private final Map<String, Set<String>> kept = new ConcurrentHashMap<>();
@@ -110,10 +110,9 @@ public class SharedShipperCredentialsDependent implements DependentResource<Secr
     }
     String cls = primary.getMetadata().getName();
     Set<String> stale = new HashSet<>(kept.getOrDefault(cls, Set.of()));
-    shared.previousGroups().forEach(g -> stale.add(SharedShipperModel.credentialsSecretName(g)));
+    stale.addAll(shared.mountedSecrets());
     stale.removeAll(keep);
     for (String name : stale) {
-      // A group that stopped, or never had a copy: deleting what is not there changes nothing.
       secrets.withName(name).delete();
     }
     kept.put(cls, keep);

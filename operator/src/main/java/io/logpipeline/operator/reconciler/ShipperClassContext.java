@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.logpipeline.operator.api.ShipperClass;
-import io.logpipeline.operator.api.ShipperClassStatus;
 import io.logpipeline.operator.model.KafkaUserModel;
 import io.logpipeline.operator.model.ShipperAdmission;
 import io.strimzi.api.kafka.model.user.KafkaUser;
@@ -22,15 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * from it, through {@link SharedShipperModel}; the credentials' copies record their versions
  * here for the DaemonSets.
  */
-record ShipperClassContext(ShipperClass shipperClass, ShipperClassStatus previousStatus, String namespace,
-    ShipperAdmission.Plan plan, Map<String, ConfigMap> actualConfigs, Map<String, KafkaUser> actualUsers,
-    Map<String, DaemonSet> actualDaemonSets, Map<String, String> secretVersions) {
+record ShipperClassContext(ShipperClass shipperClass, String namespace, ShipperAdmission.Plan plan,
+    Map<String, ConfigMap> actualConfigs, Map<String, KafkaUser> actualUsers, Map<String, DaemonSet> actualDaemonSets,
+    Map<String, String> secretVersions) {
 
-  ShipperClassContext(ShipperClass shipperClass, ShipperClassStatus previousStatus, String namespace,
-      ShipperAdmission.Plan plan, Map<String, ConfigMap> actualConfigs, Map<String, KafkaUser> actualUsers,
-      Map<String, DaemonSet> actualDaemonSets) {
-    this(shipperClass, previousStatus, namespace, plan, actualConfigs, actualUsers, actualDaemonSets,
-        new ConcurrentHashMap<>());
+  ShipperClassContext(ShipperClass shipperClass, String namespace, ShipperAdmission.Plan plan,
+      Map<String, ConfigMap> actualConfigs, Map<String, KafkaUser> actualUsers, Map<String, DaemonSet> actualDaemonSets) {
+    this(shipperClass, namespace, plan, actualConfigs, actualUsers, actualDaemonSets, new ConcurrentHashMap<>());
   }
 
   static void put(Context<ShipperClass> context, ShipperClassContext value) {
@@ -42,14 +39,13 @@ record ShipperClassContext(ShipperClass shipperClass, ShipperClassStatus previou
         .getMandatory(ShipperClassContext.class, ShipperClassContext.class);
   }
 
-  /** The groups of the record this reconcile started from (some may have stopped since). */
-  List<SharedShipperModel.Group> previousGroups() {
-    List<SharedShipperModel.Group> groups = new ArrayList<>();
-    if (previousStatus != null && previousStatus.getGroups() != null) {
-      previousStatus.getGroups().forEach(g -> groups.add(new SharedShipperModel.Group(shipperClass, namespace,
-          g.name(), List.of())));
-    }
-    return groups;
+  /** The Secrets the groups' DaemonSets mount as they run: the copies of their Kafka credentials. */
+  Set<String> mountedSecrets() {
+    Set<String> names = new java.util.HashSet<>();
+    actualDaemonSets.values().forEach(ds -> ds.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .filter(v -> v.getSecret() != null)
+        .forEach(v -> names.add(v.getSecret().getSecretName())));
+    return names;
   }
 
   /** The groups that run, each with the pipelines its filebeat.yml is built from. */

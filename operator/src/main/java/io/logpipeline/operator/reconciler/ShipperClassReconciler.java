@@ -116,7 +116,6 @@ public class ShipperClassReconciler implements Reconciler<ShipperClass> {
   @Override
   public UpdateControl<ShipperClass> reconcile(ShipperClass read, Context<ShipperClass> context) {
     ShipperClass cls = read;
-    ShipperClassStatus previous = read.getStatus();
     if (stopping.getAsBoolean()) {
       return UpdateControl.noUpdate();
     }
@@ -161,7 +160,7 @@ public class ShipperClassReconciler implements Reconciler<ShipperClass> {
           PrimaryUpdateAndCacheUtils.DEFAULT_RESOURCE_CACHE_TIMEOUT_MILLIS,
           PrimaryUpdateAndCacheUtils.DEFAULT_RESOURCE_CACHE_POLL_PERIOD_MILLIS);
     }
-    ShipperClassContext.put(context, new ShipperClassContext(cls, previous, namespace, plan, configs, users, daemonSets));
+    ShipperClassContext.put(context, new ShipperClassContext(cls, namespace, plan, configs, users, daemonSets));
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     UpdateControl<ShipperClass> control = UpdateControl.noUpdate();
     return plan.recheck().map(control::rescheduleAfter).orElse(control);

@@ -190,6 +190,9 @@ class OperatorPermissionsTest {
       accounted.add(new PermissionList.Use(NAMESPACED, "", "secrets", "", verb));
     }
     accounted.add(new PermissionList.Use(KAFKA_NAMESPACE, "", "secrets", "", "get"));
+    for (String verb : List.of("get", "create", "update", "delete")) {
+      accounted.add(new PermissionList.Use(PermissionList.OPERATOR_NAMESPACE, "", "secrets", "", verb));
+    }
     accounted.add(new PermissionList.Use(NAMESPACED, "", "events", "", "create"));
     accounted.add(new PermissionList.Use(CLUSTER, "kafka.strimzi.io", "kafkas", "", "get"));
     accounted.add(new PermissionList.Use(CLUSTER, "kafka.strimzi.io", "kafkanodepools", "", "list"));

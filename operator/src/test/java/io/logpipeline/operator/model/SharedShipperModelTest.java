@@ -176,26 +176,45 @@ class SharedShipperModelTest {
   }
 
   @Test
-  void aStrimziPipelineIsSharedWhateverItsSecurityAnExternalOneOnlyWithoutTheTenantsSecrets() {
+  void aStrimziPipelineSharesWhateverItsSecurityAnExternalOneWithTheTenantsSecretsHasAGroupOfItsOwn() {
+    ShipperClass cls = shipperClass("default");
     Pipeline plain = tenant("a", "team-a", false);
-    assertThat(SharedShipperModel.shareable(plain)).isTrue();
+    assertThat(SharedShipperModel.ownGroup(plain)).isFalse();
     for (KafkaAuthenticationType type : List.of(KafkaAuthenticationType.NONE, KafkaAuthenticationType.SCRAM_SHA_512,
         KafkaAuthenticationType.TLS)) {
       for (boolean tls : new boolean[] {false, true}) {
         if (!tls && type == KafkaAuthenticationType.TLS) {
           continue;
         }
-        Pipeline strimzi = Specs.resolve(Specs.pipeline("b", "team-b", KafkaSecurityTest.kafka(true, tls, true, type)));
-        assertThat(SharedShipperModel.shareable(strimzi)).as("Strimzi, tls " + tls + ", " + type).isTrue();
+        Pipeline strimzi = Specs.resolve(Specs.pipeline("b", "team-b", inKafka(KafkaSecurityTest.kafka(true, tls, true, type))));
+        Pipeline other = Specs.resolve(Specs.pipeline("b", "team-c", inKafka(KafkaSecurityTest.kafka(true, tls, true, type))));
+        assertThat(SharedShipperModel.ownGroup(strimzi)).as("Strimzi, tls " + tls + ", " + type).isFalse();
+        assertThat(ShipperAdmission.groupName(cls, strimzi)).isEqualTo(ShipperAdmission.groupName(cls, other));
         assertThat(SharedShipperModel.needsKafkaUser(strimzi)).isEqualTo(type != KafkaAuthenticationType.NONE);
       }
+      if (type == KafkaAuthenticationType.NONE) {
+        continue;
+      }
       Pipeline external = Specs.resolve(Specs.pipeline("c", "team-c", KafkaSecurityTest.kafka(false, true, true, type)));
-      assertThat(SharedShipperModel.shareable(external)).as("external, " + type).isFalse();
+      Pipeline neighbour = Specs.resolve(Specs.pipeline("c", "team-d", KafkaSecurityTest.kafka(false, true, true, type)));
+      assertThat(SharedShipperModel.ownGroup(external)).as("external, " + type).isTrue();
+      assertThat(ShipperAdmission.groupName(cls, external)).isNotEqualTo(ShipperAdmission.groupName(cls, neighbour));
     }
-    // Without a CA Secret (the public trust store) nor credentials, an external Kafka is shared.
+    // A CA from the tenant's namespace is the tenant's too; the public trust store is nobody's.
+    Pipeline caOnly = Specs.resolve(Specs.pipeline("d", "team-d",
+        KafkaSecurityTest.kafka(false, true, true, KafkaAuthenticationType.NONE)));
+    assertThat(SharedShipperModel.ownGroup(caOnly)).isTrue();
     Pipeline msk = Specs.resolve(Specs.pipeline("d", "team-d",
         KafkaSecurityTest.kafka(false, true, false, KafkaAuthenticationType.NONE)));
-    assertThat(SharedShipperModel.shareable(msk)).isTrue();
+    assertThat(SharedShipperModel.ownGroup(msk)).isFalse();
+  }
+
+  static java.util.function.Consumer<io.logpipeline.operator.api.LogPipelineSpec> inKafka(
+      java.util.function.Consumer<io.logpipeline.operator.api.LogPipelineSpec> security) {
+    return spec -> {
+      security.accept(spec);
+      spec.getKafka().setNamespace("kafka");
+    };
   }
 
   @Test
