@@ -204,8 +204,10 @@ public final class ShipperAdmission {
             }
           }
           if (stopping) {
-            // Filebeat may still write for it until it has stopped the input.
+            // Filebeat may still write for it until it has stopped the input, perhaps to a topic
+            // its spec no longer names (moved to another Kafka and renamed at once).
             acls.keep(g.name(), topic);
+            acls.keepListed(g.name());
           } else if (topic != null && users.listed(g.name()) != null && users.listed(g.name()).contains(topic)) {
             // Stopped: its write access goes now, and the pipeline (whose cleanup deletes the
             // topic) leaves the record only once the KafkaUser no longer names the topic.
