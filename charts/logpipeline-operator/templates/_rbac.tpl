@@ -117,8 +117,9 @@ that live in the Kafka cluster's namespace, which may be any namespace.
 - apiGroups: ["kafka.strimzi.io"]
   resources: ["kafkatopics"]
   verbs: ["list", "watch", "create", "update", "delete"]
-# Each pipeline's two Strimzi KafkaUsers (authentication with a Strimzi cluster), in the Kafka
-# cluster's namespace: watched in all namespaces, created, put back, deleted by the finalizer or
+# Each pipeline's two Strimzi KafkaUsers (authentication with a Strimzi cluster), and each
+# shared Filebeat group's one (owned by its ShipperClass, deleted when the group stops), in the
+# Kafka cluster's namespace: watched in all namespaces, created, put back, deleted by the finalizer or
 # when authentication is turned off.
 - apiGroups: ["kafka.strimzi.io"]
   resources: ["kafkausers"]
@@ -171,7 +172,8 @@ and update it.
 Rules in the operator's own namespace (the release's), where the shared Filebeats of the
 ShipperClasses run: each group's ConfigMaps (filebeat.yml and the input files), ServiceAccount
 and DaemonSet, watched there only, created, put back, and deleted when the group has no pipeline
-left.
+left; and each group's copy of its Kafka credentials (<group>-kafka), read and written by name,
+deleted by name when the group stops, never listed or watched.
 */}}
 {{- define "logpipeline-operator.rules.operatorNamespace" -}}
 - apiGroups: [""]
@@ -180,4 +182,7 @@ left.
 - apiGroups: ["apps"]
   resources: ["daemonsets"]
   verbs: ["list", "watch", "create", "update", "delete"]
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "create", "update", "delete"]
 {{- end }}

@@ -18,7 +18,8 @@ import java.util.UUID;
 /**
  * Strimzi's User Operator as far as the mock API server needs it: for each KafkaUser, the Secret
  * of the same name with the user's credentials (SCRAM: password and sasl.jaas.config; TLS:
- * user.crt and user.key, placeholders here), then status Ready. The real broker tests make real
+ * user.crt and user.key, placeholders here), then status Ready at the user's generation (again at
+ * each change of its spec). The real broker tests make real
  * credentials instead ({@code kafka.StrimziUserOperator}).
  */
 final class SimulatedUserOperator {
@@ -28,7 +29,8 @@ final class SimulatedUserOperator {
   static void userReady(KubernetesClient client, KafkaUser user) {
     boolean ready = user.getStatus() != null && user.getStatus().getConditions() != null
         && user.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))
+        && java.util.Objects.equals(user.getStatus().getObservedGeneration(), user.getMetadata().getGeneration());
     if (ready) {
       return;
     }
@@ -48,7 +50,10 @@ final class SimulatedUserOperator {
         }
         client.secrets().inNamespace(namespace).resource(secret(namespace, name, data)).create();
       }
+      // Ready for the spec it has applied: an ACL added later is in force only once
+      // observedGeneration has caught up with it.
       user.setStatus(new KafkaUserStatusBuilder().withUsername(name).withSecret(name)
+          .withObservedGeneration(user.getMetadata().getGeneration() == null ? 0 : user.getMetadata().getGeneration())
           .withConditions(new ConditionBuilder().withType("Ready").withStatus("True").build()).build());
       client.resource(user).updateStatus();
     } catch (KubernetesClientException e) {

@@ -61,6 +61,6 @@ public class ShipperClassStatus {
   /** A pipeline's place in a group. */
   public record Member(
       @JsonPropertyDescription("The pipeline as <namespace>/<name>.") String pipeline,
-      @JsonPropertyDescription("Configured (its input is loaded), WaitingForTopic, Reconfiguring (its changed input is added again once Filebeat has stopped the old one), Removing (its input is out; its topic waits until Filebeat has stopped reading for it); not admitted: MaxPipelinesExceeded, ConfigTooLarge, KafkaCredentialsNotShared.") String state,
+      @JsonPropertyDescription("Configured (its input is loaded), WaitingForTopic, WaitingForKafkaUser (the group's Strimzi KafkaUser may not write to its topic yet), Reconfiguring (its changed input is added again once Filebeat has stopped the old one), Removing (its input is out; its topic waits until Filebeat has stopped reading for it and the group's KafkaUser no longer names it); not admitted: MaxPipelinesExceeded, ConfigTooLarge.") String state,
       @JsonPropertyDescription("When the pipeline entered this state (RFC 3339).") String since) {}
 }

@@ -283,7 +283,8 @@ public final class RenderCommand implements Callable<Integer> {
     }
     List<HasMetadata> objects = new ArrayList<>();
     plan.inputs().forEach((name, inputs) -> objects.addAll(Render.sharedShipper(new SharedShipperModel.Group(
-        cls, operatorNamespace, name, plan.pipelines().getOrDefault(name, List.of())), inputs)));
+        cls, operatorNamespace, name, plan.pipelines().getOrDefault(name, List.of())), inputs,
+        plan.acls().get(name))));
     return objects;
   }
 

@@ -173,6 +173,16 @@ public final class KafkaSecurity {
 
   /** The copy of one role's credentials, as its pods mount it. */
   public static Secret secret(Pipeline p, Role role, Credentials credentials) {
+    String component = role == Role.SHIPPER ? Pipeline.COMPONENT_SHIPPER : Pipeline.COMPONENT_INDEXER;
+    return new SecretBuilder()
+        .withMetadata(p.metadata(secretName(p, role), component, BufferModel.PRODUCT))
+        .withType("Opaque")
+        .withData(secretData(p, credentials))
+        .build();
+  }
+
+  /** A copy's data (base64, as a Secret holds it): the CA and what the pipeline's security reads. */
+  public static Map<String, String> secretData(Pipeline p, Credentials credentials) {
     Map<String, String> data = new LinkedHashMap<>();
     if (credentials.caPem() != null) {
       data.put(CA_KEY, credentials.caPem());
@@ -191,12 +201,7 @@ public final class KafkaSecurity {
     Map<String, String> encoded = new LinkedHashMap<>();
     data.forEach((k, v) -> encoded.put(k, Base64.getEncoder().encodeToString(
         Objects.requireNonNull(v, k).getBytes(StandardCharsets.UTF_8))));
-    String component = role == Role.SHIPPER ? Pipeline.COMPONENT_SHIPPER : Pipeline.COMPONENT_INDEXER;
-    return new SecretBuilder()
-        .withMetadata(p.metadata(secretName(p, role), component, BufferModel.PRODUCT))
-        .withType("Opaque")
-        .withData(encoded)
-        .build();
+    return encoded;
   }
 
   /** Kafka's SCRAM login module line, with the values quoted as JAAS requires. */
@@ -270,20 +275,24 @@ public final class KafkaSecurity {
 
   /** Mounts the shipper's copy into the Filebeat container, and its password into the environment. */
   public static void shipperPod(Pipeline p, PodTemplateSpec template, String container) {
-    credentialsPod(p, template, container, Role.SHIPPER, SHIPPER_DIR);
+    shipperPod(p, template, container, secretName(p, Role.SHIPPER));
+  }
+
+  /** As {@link #shipperPod(Pipeline, PodTemplateSpec, String)}, from the copy named {@code secret}. */
+  public static void shipperPod(Pipeline p, PodTemplateSpec template, String container, String secret) {
+    credentialsPod(p, template, container, Role.SHIPPER, SHIPPER_DIR, secret);
   }
 
   /** Mounts the indexer's copy into the Logstash container, and its JAAS line into the environment. */
   public static void indexerPod(Pipeline p, PodTemplateSpec template, String container) {
-    credentialsPod(p, template, container, Role.INDEXER, INDEXER_DIR);
+    credentialsPod(p, template, container, Role.INDEXER, INDEXER_DIR, secretName(p, Role.INDEXER));
   }
 
   private static void credentialsPod(Pipeline p, PodTemplateSpec template, String containerName,
-      Role role, String dir) {
+      Role role, String dir, String secret) {
     if (!needsSecret(p)) {
       return;
     }
-    String secret = secretName(p, role);
     Container container = template.getSpec().getContainers().stream()
         .filter(c -> c.getName().equals(containerName)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no container " + containerName));

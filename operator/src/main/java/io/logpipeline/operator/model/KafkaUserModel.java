@@ -55,6 +55,47 @@ public final class KafkaUserModel {
   }
 
   /**
+   * The KafkaUser of a group of a ShipperClass's shared shippers: one identity for the one
+   * Kafka output of its Filebeats, in the Kafka namespace, named as the group, owned by the
+   * class. Its ACLs name exactly {@code topics} (literal names, never a prefix), each with what
+   * a shipper needs: Write and Describe.
+   */
+  public static KafkaUser sharedShipperUser(SharedShipperModel.Group g, java.util.Collection<String> topics) {
+    Pipeline any = g.pipelines().get(0);
+    KafkaUserAuthentication authentication = KafkaSecurity.authentication(any) == KafkaAuthenticationType.TLS
+        ? new KafkaUserTlsClientAuthentication() : new KafkaUserScramSha512ClientAuthentication();
+    var metadata = new ObjectMetaBuilder()
+        .withName(g.name())
+        .withNamespace(any.kafkaNamespace())
+        .withLabels(SharedShipperModel.labels(g))
+        .addToLabels(BufferModel.STRIMZI_CLUSTER_LABEL, any.spec().getKafka().getCluster())
+        .build();
+    return new KafkaUserBuilder()
+        .withMetadata(metadata)
+        .withNewSpec()
+          .withAuthentication(authentication)
+          .withNewKafkaUserAuthorizationSimple()
+            .withAcls(new java.util.TreeSet<>(topics).stream()
+                .map(topic -> topicRule(topic, AclOperation.WRITE, AclOperation.DESCRIBE)).toList())
+          .endKafkaUserAuthorizationSimple()
+        .endSpec()
+        .build();
+  }
+
+  /** The topics a group's KafkaUser's ACLs name. */
+  public static java.util.Set<String> topics(KafkaUser user) {
+    java.util.Set<String> topics = new java.util.TreeSet<>();
+    if (user.getSpec() != null && user.getSpec().getAuthorization()
+        instanceof io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple simple && simple.getAcls() != null) {
+      simple.getAcls().stream().map(AclRule::getResource)
+          .filter(r -> r instanceof io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource)
+          .map(r -> ((io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource) r).getName())
+          .forEach(topics::add);
+    }
+    return topics;
+  }
+
+  /**
    * Least privilege: Filebeat writes to the topic (Describe for its metadata; idempotent writes
    * need nothing more since Kafka 3.0); Logstash reads the topic and commits its group's offsets.
    */
@@ -72,8 +113,12 @@ public final class KafkaUserModel {
   }
 
   private static AclRule topicRule(Pipeline p, AclOperation... operations) {
+    return topicRule(p.topicName(), operations);
+  }
+
+  private static AclRule topicRule(String topic, AclOperation... operations) {
     return new AclRuleBuilder().withType(AclRuleType.ALLOW)
-        .withNewAclRuleTopicResource().withName(p.topicName())
+        .withNewAclRuleTopicResource().withName(topic)
             .withPatternType(AclResourcePatternType.LITERAL).endAclRuleTopicResource()
         .withOperations(operations)
         .build();

@@ -46,7 +46,9 @@ public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode li
       objects.add(BufferModel.kafkaTopic(p));
     }
     if (KafkaUserModel.enabled(p)) {
-      objects.add(KafkaUserModel.kafkaUser(p, KafkaSecurity.Role.SHIPPER));
+      if (ownShipper) {
+        objects.add(KafkaUserModel.kafkaUser(p, KafkaSecurity.Role.SHIPPER));
+      }
       objects.add(KafkaUserModel.kafkaUser(p, KafkaSecurity.Role.INDEXER));
     }
     objects.add(indexerConfig);
@@ -60,16 +62,23 @@ public record Render(Pipeline pipeline, List<HasMetadata> objects, ObjectNode li
   /**
    * The objects of one group of a ShipperClass's shared shippers, in the order the class's
    * reconciler applies them: filebeat.yml, the input files ({@code inputs}, key to file), the
-   * ServiceAccount, its read access, and the DaemonSet.
+   * ServiceAccount, its read access, the group's KafkaUser (with Strimzi and authentication,
+   * its ACLs naming {@code topics}; else null), and the DaemonSet. The copy of the user's
+   * credentials comes from the cluster, so it is not listed.
    */
-  public static List<HasMetadata> sharedShipper(SharedShipperModel.Group g, Map<String, String> inputs) {
+  public static List<HasMetadata> sharedShipper(SharedShipperModel.Group g, Map<String, String> inputs,
+      java.util.Set<String> topics) {
     ConfigMap config = SharedShipperModel.configMap(g);
-    return List.of(
+    List<HasMetadata> objects = new ArrayList<>(List.of(
         config,
         SharedShipperModel.inputsConfigMap(g, inputs),
         SharedShipperModel.serviceAccount(g),
         SharedShipperModel.clusterRole(g),
-        SharedShipperModel.clusterRoleBinding(g),
-        SharedShipperModel.daemonSet(g, config));
+        SharedShipperModel.clusterRoleBinding(g)));
+    if (topics != null) {
+      objects.add(KafkaUserModel.sharedShipperUser(g, topics));
+    }
+    objects.add(SharedShipperModel.daemonSet(g, config));
+    return List.copyOf(objects);
   }
 }

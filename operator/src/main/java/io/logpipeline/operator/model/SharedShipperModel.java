@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
@@ -12,6 +14,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
+import io.logpipeline.operator.api.KafkaAuthenticationType;
 import io.logpipeline.operator.api.ShipperClass;
 import io.logpipeline.operator.api.ShipperClassSpec;
 import io.logpipeline.operator.api.SourcesSpec;
@@ -66,22 +69,51 @@ public final class SharedShipperModel {
   }
 
   /**
-   * What one Filebeat output must agree on: the bootstrap servers, the security settings (a
-   * pipeline that needs a Secret is never shared, see {@link #shareable}) and the message size
-   * limit, which is the output's and each batch's.
+   * What one Filebeat output must agree on: the bootstrap servers, the security settings
+   * (protocol, CA and, with Strimzi, the kind of authentication of the group's KafkaUser) and
+   * the message size limit, which is the output's and each batch's.
    */
   public static String connection(Pipeline p) {
-    return String.join("|", p.bootstrapServers(), KafkaSecurity.protocol(p),
+    String connection = String.join("|", p.bootstrapServers(), KafkaSecurity.protocol(p),
         Objects.toString(KafkaSecurity.caSecretName(p), ""), Integer.toString(groupTopicBytes(p)));
+    // Only with authentication, so that the groups without keep their names (and DaemonSets).
+    return KafkaSecurity.authentication(p) == KafkaAuthenticationType.NONE ? connection
+        : connection + "|" + KafkaSecurity.authentication(p).name();
   }
 
   /**
-   * Whether a pipeline's Kafka connection can be shared: its shipper needs no Secret (no client
-   * credentials, no CA to copy). One Filebeat output is one Kafka identity; a pipeline with
-   * credentials runs in a Dedicated class.
+   * Whether a pipeline's shipper needs a group of its own: its Kafka credentials (or the CA it
+   * trusts) come from a Secret in its own namespace, and one Filebeat output is one Kafka
+   * identity, so a tenant's Secret is never used for another tenant's logs. Its Filebeat runs
+   * all the same in the operator's namespace, out of the tenant's reach. With Strimzi, never:
+   * the group has a KafkaUser of its own ({@link KafkaUserModel#sharedShipperUser}) whose ACLs
+   * name the topics of its pipelines, and its credentials and the cluster CA come from the Kafka
+   * namespace.
    */
-  public static boolean shareable(Pipeline p) {
-    return !KafkaSecurity.needsSecret(p);
+  public static boolean ownGroup(Pipeline p) {
+    return !KafkaSecurity.strimzi(p) && KafkaSecurity.needsSecret(p);
+  }
+
+  /** Whether a group of this pipeline's connection has a Strimzi KafkaUser. */
+  public static boolean needsKafkaUser(Pipeline p) {
+    return KafkaUserModel.enabled(p);
+  }
+
+  /** The group's copy of its Kafka credentials and CA, in the operator's namespace. */
+  public static String credentialsSecretName(Group g) {
+    return g.name() + "-kafka";
+  }
+
+  /**
+   * The copy of the group's credentials (those Strimzi writes for its KafkaUser, and the CA) its
+   * pods mount, owned by the class like the rest of the group.
+   */
+  public static Secret credentialsSecret(Group g, KafkaSecurity.Credentials credentials) {
+    return new SecretBuilder()
+        .withMetadata(metadata(g, credentialsSecretName(g)))
+        .withType("Opaque")
+        .withData(KafkaSecurity.secretData(g.pipelines().get(0), credentials))
+        .build();
   }
 
   /** The name of a group's DaemonSet, ServiceAccount and filebeat.yml ConfigMap. */
@@ -224,6 +256,25 @@ public final class SharedShipperModel {
    * adding or removing a pipeline changes a file in a mounted directory, not the pods.
    */
   public static DaemonSet daemonSet(Group g, ConfigMap config) {
+    return daemonSet(g, config, null);
+  }
+
+  /**
+   * As {@link #daemonSet(Group, ConfigMap)}, with the group's Kafka credentials mounted when its
+   * connection needs them; {@code secretVersion} is the copy's resourceVersion (null while there
+   * is none), on the pod template so that a rotation rolls the pods.
+   */
+  public static DaemonSet daemonSet(Group g, ConfigMap config, String secretVersion) {
+    DaemonSet ds = pod(g, config);
+    Pipeline any = g.pipelines().isEmpty() ? null : g.pipelines().get(0);
+    if (any != null && KafkaSecurity.needsSecret(any)) {
+      KafkaSecurity.shipperPod(any, ds.getSpec().getTemplate(), ShipperModel.PRODUCT, credentialsSecretName(g));
+      KafkaSecurity.secretVersion(ds.getSpec().getTemplate(), secretVersion);
+    }
+    return ds;
+  }
+
+  private static DaemonSet pod(Group g, ConfigMap config) {
     return ShipperModel.daemonSet(new ShipperModel.Pod(
         metadata(g, g.name()), selectorLabels(g), labels(g), g.spec().podSettings(),
         ConfigFiles.hash(config.getData()), hostDataPath(g),
@@ -271,7 +322,7 @@ public final class SharedShipperModel {
     return new ObjectMetaBuilder().withName(clusterRoleName(g)).withLabels(labels(g)).build();
   }
 
-  private static ObjectMeta metadata(Group g, String name) {
+  static ObjectMeta metadata(Group g, String name) {
     return new ObjectMetaBuilder().withName(name).withNamespace(g.namespace()).withLabels(labels(g)).build();
   }
 

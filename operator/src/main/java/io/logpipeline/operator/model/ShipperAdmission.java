@@ -26,12 +26,16 @@ import java.util.TreeMap;
  *     connection; a new one is admitted only below {@code maxPipelines} and
  *     {@code maxConfigBytes}.</li>
  * <li>An input is added only once the pipeline's topic is Ready: Filebeat has one queue for all
- *     inputs, and events for a topic that does not exist would stall every pipeline.</li>
+ *     inputs, and events for a topic that does not exist would stall every pipeline. With a
+ *     Strimzi Kafka with authentication, also only once the group's KafkaUser lets it write
+ *     there (its ACL is in the spec Strimzi reports Ready for): a refused write stalls the queue
+ *     as surely.</li>
  * <li>A changed input is removed, and added again only after {@code reloadWait}, in which
  *     Filebeat has seen the file go and stopped the old input: Filebeat refuses, or races, an
  *     input whose id is still running.</li>
  * <li>A deleted pipeline's input is removed, and the pipeline leaves the record only after
- *     {@code reloadWait}: its cleanup deletes the topic only then.</li>
+ *     {@code reloadWait} and once the group's KafkaUser no longer names its topic: its cleanup
+ *     deletes the topic only then.</li>
  * <li>An invalid pipeline keeps its last good input.</li>
  * </ul>
  */
@@ -43,8 +47,9 @@ public final class ShipperAdmission {
   public static final String REMOVING = "Removing";
   public static final String MAX_PIPELINES_EXCEEDED = "MaxPipelinesExceeded";
   public static final String CONFIG_TOO_LARGE = "ConfigTooLarge";
-  public static final String CREDENTIALS_NOT_SHARED = "KafkaCredentialsNotShared";
-  static final Set<String> ADMITTED = Set.of(CONFIGURED, WAITING_FOR_TOPIC, RECONFIGURING, REMOVING);
+  public static final String WAITING_FOR_KAFKA_USER = "WaitingForKafkaUser";
+  static final Set<String> ADMITTED = Set.of(CONFIGURED, WAITING_FOR_TOPIC, WAITING_FOR_KAFKA_USER, RECONFIGURING,
+      REMOVING);
 
   private ShipperAdmission() {}
 
@@ -62,15 +67,54 @@ public final class ShipperAdmission {
       boolean denied) {}
 
   /**
-   * The group a pipeline belongs to: its class and Kafka connection; in a Dedicated class, the
+   * The group a pipeline belongs to: its class and Kafka connection; in a Dedicated class, or
+   * with Kafka credentials from its own namespace ({@link SharedShipperModel#ownGroup}), the
    * pipeline alone.
    */
   public static String groupName(ShipperClass cls, Pipeline p) {
     String connection = SharedShipperModel.connection(p);
-    if (cls.getSpec().getMode() == io.logpipeline.operator.api.ShipperMode.DEDICATED) {
+    if (cls.getSpec().getMode() == io.logpipeline.operator.api.ShipperMode.DEDICATED
+        || SharedShipperModel.ownGroup(p)) {
       connection += "|" + p.namespace() + "/" + p.name();
     }
     return SharedShipperModel.groupName(cls.getMetadata().getName(), connection);
+  }
+
+  /**
+   * The groups' Strimzi KafkaUsers as they are: which topics each one's spec names, and whether
+   * Strimzi has applied that spec.
+   */
+  public interface KafkaUsers {
+
+    /** Users are taken as granting every topic at once: what {@code render} shows. */
+    KafkaUsers GRANTED = new KafkaUsers() {
+      @Override
+      public Set<String> listed(String group) {
+        return null;
+      }
+
+      @Override
+      public boolean applied(String group) {
+        return true;
+      }
+
+      @Override
+      public boolean granted(String group, String topic) {
+        return true;
+      }
+    };
+
+    /** The topics the group's KafkaUser's ACLs name, or null when it has none. */
+    Set<String> listed(String group);
+
+    /** Whether Strimzi reports the user Ready for its current spec (its observedGeneration). */
+    boolean applied(String group);
+
+    /** Whether the group's Filebeat may write to the topic now. */
+    default boolean granted(String group, String topic) {
+      Set<String> listed = listed(group);
+      return listed != null && listed.contains(topic) && applied(group);
+    }
   }
 
   /**
@@ -79,10 +123,11 @@ public final class ShipperAdmission {
    * @param status the new admission record
    * @param inputs per group that runs, its input files
    * @param pipelines per group that runs, the valid admitted pipelines in admission order
+   * @param acls per group that runs with a Strimzi KafkaUser, the topics it may write to
    * @param recheck when a wait ends, if one is running
    */
   public record Plan(ShipperClassStatus status, Map<String, Map<String, String>> inputs,
-      Map<String, List<Pipeline>> pipelines, Optional<Duration> recheck) {}
+      Map<String, List<Pipeline>> pipelines, Map<String, Set<String>> acls, Optional<Duration> recheck) {}
 
   public static boolean admitted(String state) {
     return ADMITTED.contains(state);
@@ -104,8 +149,14 @@ public final class ShipperAdmission {
     return Optional.empty();
   }
 
+  /** As {@link #plan(ShipperClass, List, Map, KafkaUsers, Instant, Duration)}, users granting at once. */
   public static Plan plan(ShipperClass cls, List<Candidate> candidates,
       Map<String, Map<String, String>> currentInputs, Instant now, Duration reloadWait) {
+    return plan(cls, candidates, currentInputs, KafkaUsers.GRANTED, now, reloadWait);
+  }
+
+  public static Plan plan(ShipperClass cls, List<Candidate> candidates,
+      Map<String, Map<String, String>> currentInputs, KafkaUsers users, Instant now, Duration reloadWait) {
     ShipperClassSpec spec = cls.getSpec();
     Map<String, Candidate> byKey = new LinkedHashMap<>();
     candidates.forEach(c -> byKey.put(c.key(), c));
@@ -115,6 +166,7 @@ public final class ShipperAdmission {
     currentInputs.forEach((g, data) -> inputs.put(g, new TreeMap<>(data)));
     Duration[] recheck = {null};
     Map<String, ShipperClassStatus.Member> previous = new LinkedHashMap<>();
+    Acls acls = new Acls();
 
     ShipperClassStatus old = cls.getStatus();
     List<ShipperClassStatus.Group> oldGroups = old == null || old.getGroups() == null ? List.of() : old.getGroups();
@@ -134,43 +186,65 @@ public final class ShipperAdmission {
         // A pipeline denied by tenancy (a cluster-wide namespace taken off the class) loses its
         // input at once: a revoked permission must not keep reading other namespaces.
         boolean leaving = c == null || c.deleting() || c.denied()
-            || (p != null && (!g.name().equals(desiredGroup) || !SharedShipperModel.shareable(p)));
+            || (p != null && !g.name().equals(desiredGroup));
+        String topic = p == null ? null : p.topicName();
         if (leaving) {
+          boolean stopping = false;
           if (data.remove(inputKey) != null) {
             // The wait counts from now, when the input goes, whatever the record said before.
             member(groups, g.name(), null, m.pipeline(), REMOVING, now);
             wait(recheck, reloadWait);
+            stopping = true;
           } else if (c != null && (REMOVING.equals(m.state()) || RECONFIGURING.equals(m.state()))) {
             Duration left = left(m, now, reloadWait);
             if (!left.isZero()) {
               member(groups, g.name(), m, REMOVING, now);
               wait(recheck, left);
+              stopping = true;
             }
+          }
+          if (stopping) {
+            // Filebeat may still write for it until it has stopped the input, perhaps to a topic
+            // its spec no longer names (moved to another Kafka and renamed at once).
+            acls.keep(g.name(), topic);
+            acls.keepListed(g.name());
+          } else if (topic != null && users.listed(g.name()) != null && users.listed(g.name()).contains(topic)) {
+            // Stopped: its write access goes now, and the pipeline (whose cleanup deletes the
+            // topic) leaves the record only once the KafkaUser no longer names the topic.
+            member(groups, g.name(), m, REMOVING, now);
+            acls.revoke(g.name(), topic);
+            wait(recheck, reloadWait);
           }
           continue;
         }
         if (p == null) {
-          // Invalid now: the last good input stays, and so does its place.
+          // Invalid now: the last good input stays, and so does its place (and its write access,
+          // whose topic the record does not know: the user's are kept).
           member(groups, g.name(), m, m.state(), now);
+          acls.keepListed(g.name());
           continue;
         }
+        acls.keep(g.name(), topic);
         String desired = SharedShipperModel.inputFile(p, spec);
         String current = data.get(inputKey);
         if (RECONFIGURING.equals(m.state()) && current == null) {
           Duration left = left(m, now, reloadWait);
           if (!left.isZero()) {
             member(groups, g.name(), m, RECONFIGURING, now);
+            // The old input may still write to a topic the new spec no longer names.
+            acls.keepListed(g.name());
             wait(recheck, left);
             continue;
           }
         }
         if (current == null) {
-          add(groups, g.name(), m, c, data, inputKey, desired, spec, now);
+          add(groups, g.name(), m, c, data, inputKey, desired, users, now);
         } else if (current.equals(desired)) {
           member(groups, g.name(), m, CONFIGURED, now);
         } else {
           data.remove(inputKey);
           member(groups, g.name(), null, m.pipeline(), RECONFIGURING, now);
+          acls.keepListed(g.name());
           wait(recheck, reloadWait);
         }
       }
@@ -187,10 +261,6 @@ public final class ShipperAdmission {
       String group = groupName(cls, p);
       servers.put(group, p.bootstrapServers());
       ShipperClassStatus.Member was = previous.get(c.key());
-      if (!SharedShipperModel.shareable(p)) {
-        member(groups, group, was, c.key(), CREDENTIALS_NOT_SHARED, now);
-        continue;
-      }
       LinkedHashMap<String, ShipperClassStatus.Member> members = groups.computeIfAbsent(group, k -> new LinkedHashMap<>());
       long count = members.values().stream().filter(m -> admitted(m.state())).count();
       boolean dedicated = spec.getMode() == io.logpipeline.operator.api.ShipperMode.DEDICATED;
@@ -207,13 +277,15 @@ public final class ShipperAdmission {
         continue;
       }
       ShipperClassStatus.Member fresh = new ShipperClassStatus.Member(c.key(), "", "");
-      add(groups, group, fresh, c, data, inputKey, desired, spec, now);
+      acls.keep(group, p.topicName());
+      add(groups, group, fresh, c, data, inputKey, desired, users, now);
     }
 
     ShipperClassStatus status = new ShipperClassStatus();
     status.setObservedGeneration(cls.getMetadata().getGeneration());
     Map<String, Map<String, String>> running = new TreeMap<>();
     Map<String, List<Pipeline>> pipelines = new TreeMap<>();
+    Map<String, Set<String>> writers = new TreeMap<>();
     int admittedCount = 0;
     for (var e : groups.entrySet()) {
       List<ShipperClassStatus.Member> members = new ArrayList<>(e.getValue().values());
@@ -237,18 +309,62 @@ public final class ShipperAdmission {
         running.put(e.getKey(), data);
         pipelines.put(e.getKey(), in.stream().map(m -> byKey.get(m.pipeline()))
             .filter(c -> c != null && c.pipeline() != null).map(Candidate::pipeline).toList());
+        boolean withUser = users.listed(e.getKey()) != null
+            || pipelines.get(e.getKey()).stream().anyMatch(SharedShipperModel::needsKafkaUser);
+        if (withUser) {
+          writers.put(e.getKey(), acls.of(e.getKey(), users.listed(e.getKey())));
+        }
       }
     }
     status.setPipelines(admittedCount);
-    return new Plan(status, running, pipelines, Optional.ofNullable(recheck[0]));
+    return new Plan(status, running, pipelines, writers, Optional.ofNullable(recheck[0]));
   }
 
-  /** Adds the input when the topic is Ready and the bound allows, else records why not. */
+  /** The topics each group's KafkaUser is to name, gathered member by member. */
+  private static final class Acls {
+    private final Map<String, java.util.TreeSet<String>> kept = new TreeMap<>();
+    private final Map<String, Set<String>> revoked = new TreeMap<>();
+    private final Set<String> keepListed = new java.util.HashSet<>();
+
+    void keep(String group, String topic) {
+      if (topic != null) {
+        kept.computeIfAbsent(group, k -> new java.util.TreeSet<>()).add(topic);
+      }
+    }
+
+    void revoke(String group, String topic) {
+      revoked.computeIfAbsent(group, k -> new java.util.HashSet<>()).add(topic);
+    }
+
+    /** Keep what the user names now, besides the members' topics. */
+    void keepListed(String group) {
+      keepListed.add(group);
+    }
+
+    Set<String> of(String group, Set<String> listed) {
+      java.util.TreeSet<String> topics = new java.util.TreeSet<>(kept.getOrDefault(group, new java.util.TreeSet<>()));
+      if (keepListed.contains(group) && listed != null) {
+        listed.stream().filter(t -> !revoked.getOrDefault(group, Set.of()).contains(t)).forEach(topics::add);
+      }
+      topics.removeAll(revoked.getOrDefault(group, Set.of()).stream()
+          .filter(t -> !kept.getOrDefault(group, new java.util.TreeSet<>()).contains(t)).toList());
+      return java.util.Collections.unmodifiableSet(topics);
+    }
+  }
+
+  /**
+   * Adds the input when the topic is Ready and the group's KafkaUser may write to it, else
+   * records which of the two it waits for.
+   */
   private static void add(Map<String, LinkedHashMap<String, ShipperClassStatus.Member>> groups,
       String group, ShipperClassStatus.Member m, Candidate c, TreeMap<String, String> data,
-      String inputKey, String desired, ShipperClassSpec spec, Instant now) {
+      String inputKey, String desired, KafkaUsers users, Instant now) {
     if (!c.topicReady()) {
       member(groups, group, m, WAITING_FOR_TOPIC, now);
+      return;
+    }
+    if (SharedShipperModel.needsKafkaUser(c.pipeline()) && !users.granted(group, c.pipeline().topicName())) {
+      member(groups, group, m, WAITING_FOR_KAFKA_USER, now);
       return;
     }
     data.put(inputKey, desired);

@@ -32,6 +32,19 @@ final class KafkaCredentialSources {
 
   /** The credentials of the shipper's or the indexer's copy. */
   static Read read(KubernetesClient client, Pipeline p, Role role) {
+    return read(client, p, role, KafkaSecurity.userName(p, role));
+  }
+
+  /**
+   * The credentials of a class's Filebeat's copy: with Strimzi, those of its group's KafkaUser
+   * {@code user}; otherwise those the pipeline's spec names in its namespace (such a pipeline
+   * has a group of its own: a tenant's Secret is never shared).
+   */
+  static Read readShared(KubernetesClient client, Pipeline p, String user) {
+    return read(client, p, Role.SHIPPER, user);
+  }
+
+  private static Read read(KubernetesClient client, Pipeline p, Role role, String user) {
     String ca = null;
     String caName = KafkaSecurity.caSecretName(p);
     if (caName != null) {
@@ -48,7 +61,6 @@ final class KafkaCredentialSources {
       return new Read(new Credentials(ca, null, null, null, null, null), null);
     }
     if (KafkaSecurity.strimzi(p)) {
-      String user = KafkaSecurity.userName(p, role);
       Secret secret = client.secrets().inNamespace(p.kafkaNamespace()).withName(user).get();
       String what = "the Secret " + p.kafkaNamespace() + "/" + user + " of KafkaUser " + user
           + " (Strimzi's User Operator writes it)";

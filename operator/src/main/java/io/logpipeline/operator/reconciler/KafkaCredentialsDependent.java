@@ -32,8 +32,8 @@ public abstract class KafkaCredentialsDependent implements DependentResource<Sec
 
   private final Role role;
   /**
-   * Pipelines (by uid) seen without Kafka security and without a copy: not read again until
-   * they turn security on, so the many pipelines without it cost no request.
+   * Pipelines (by uid) seen without the need of a copy and without one: not read again until
+   * they need it, so the many pipelines without it cost no request.
    */
   private final Set<String> withoutCopy = ConcurrentHashMap.newKeySet();
   /** The workflow's name for it: the workloads name it in dependsOn. */
@@ -58,11 +58,17 @@ public abstract class KafkaCredentialsDependent implements DependentResource<Sec
     return Secret.class;
   }
 
+  /** Whether the pipeline's pods need this copy. */
+  protected boolean needed(Pipeline p, Context<LogPipeline> context) {
+    return KafkaSecurity.needsSecret(p);
+  }
+
   @Override
   public ReconcileResult<Secret> reconcile(LogPipeline primary, Context<LogPipeline> context) {
     Pipeline p = PipelineContext.pipeline(context);
     String uid = primary.getMetadata().getUid();
-    if (!KafkaSecurity.needsSecret(p) && withoutCopy.contains(uid)) {
+    boolean needed = needed(p, context);
+    if (!needed && withoutCopy.contains(uid)) {
       return ReconcileResult.noOperation(null);
     }
     KafkaObservations observed = PipelineContext.kafka(context);
@@ -73,7 +79,7 @@ public abstract class KafkaCredentialsDependent implements DependentResource<Sec
     boolean ours = existing != null && existing.getMetadata().getOwnerReferences() != null
         && existing.getMetadata().getOwnerReferences().stream()
             .anyMatch(ref -> Objects.equals(ref.getUid(), primary.getMetadata().getUid()));
-    if (!KafkaSecurity.needsSecret(p)) {
+    if (!needed) {
       if (ours) {
         secrets.resource(existing).delete();
       }

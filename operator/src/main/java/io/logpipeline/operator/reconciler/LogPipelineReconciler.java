@@ -86,7 +86,7 @@ import java.util.stream.Collectors;
         reconcilePrecondition = KafkaTopicDependent.StrimziCluster.class),
     @Dependent(type = ExternalTopicDependent.class),
     @Dependent(name = "kafka-user-shipper", type = ShipperKafkaUserDependent.class,
-        reconcilePrecondition = KafkaUserDependent.Enabled.class),
+        reconcilePrecondition = ShipperKafkaUserDependent.Wanted.class),
     @Dependent(name = "kafka-user-indexer", type = IndexerKafkaUserDependent.class,
         reconcilePrecondition = KafkaUserDependent.Enabled.class),
     // index templates: before any Logstash replica runs

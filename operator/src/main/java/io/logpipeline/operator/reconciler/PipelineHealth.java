@@ -141,15 +141,9 @@ public final class PipelineHealth {
     LogPipelineStatus status = new LogPipelineStatus();
     // Shipper
     if (seen.placement() != null && seen.placement().shared()) {
-      conditions.addAll(SharedShipperHealth.conditions(seen.placement(), errors, gen));
+      conditions.addAll(SharedShipperHealth.conditions(p, seen.placement(), errors, gen));
     } else {
       ownShipper(seen, errors, gen, status, conditions);
-      if (seen.placement() != null && seen.placement().shipperClass() != null) {
-        conditions.add(condition(SHIPPER_CONFIGURED, true, "OwnDaemonSet", "Kafka credentials:"
-            + " this pipeline runs its own Filebeat DaemonSet, reading only what ShipperClass "
-            + seen.placement().shipperClass().getMetadata().getName() + " allows (a shared"
-            + " Filebeat has one Kafka identity for all its pipelines)", gen));
-      }
     }
     return provisionedStages(lp, p, seen, errors, now, conditions, status, gen);
   }
@@ -325,6 +319,9 @@ public final class PipelineHealth {
     }
     if (KafkaUserModel.enabled(p)) {
       for (Role role : Role.values()) {
+        if (!ownUser(seen, role)) {
+          continue;
+        }
         String name = KafkaSecurity.userName(p, role);
         Optional<KafkaUser> user = seen.kafkaUsers().stream()
             .filter(u -> name.equals(u.getMetadata().getName())).findFirst();
@@ -356,6 +353,14 @@ public final class PipelineHealth {
     }
     return condition(BUFFER_READY, true, "Ready", topicMessage
         + (KafkaUserModel.enabled(p) ? "; KafkaUsers Ready" : ""), gen);
+  }
+
+  /**
+   * Whether the pipeline has a KafkaUser of its own for the role: the indexer always; the
+   * shipper unless a class's shared Filebeat alone ships for it (it writes as its group's user).
+   */
+  private static boolean ownUser(Observed seen, Role role) {
+    return role == Role.INDEXER || seen.placement() == null || seen.placement().ownDaemonSet();
   }
 
   private static Optional<Condition> readyCondition(List<io.strimzi.api.kafka.model.common.Condition> conditions) {

@@ -1,6 +1,5 @@
 package io.logpipeline.operator.reconciler;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
@@ -21,9 +20,9 @@ public class SharedShipperDaemonSetDependent extends SharedShipperDependent<Daem
   protected List<DaemonSet> desired(ShipperClassContext shared) {
     List<DaemonSet> desired = new ArrayList<>();
     for (SharedShipperModel.Group g : shared.groups()) {
-      ConfigMap config = shared.config(g);
-      if (config != null) {
-        desired.add(SharedShipperModel.daemonSet(g, config));
+      DaemonSet ds = shared.daemonSet(g);
+      if (ds != null) {
+        desired.add(ds);
       }
     }
     return desired;

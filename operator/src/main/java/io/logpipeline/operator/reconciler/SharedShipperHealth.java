@@ -14,11 +14,19 @@ final class SharedShipperHealth {
 
   /** Reasons of ShipperConfigured=False that are the normal course of things: no Warning Event. */
   static final java.util.Set<String> IN_COURSE = java.util.Set.of("Admitting",
-      ShipperAdmission.WAITING_FOR_TOPIC, ShipperAdmission.RECONFIGURING, ShipperAdmission.REMOVING);
+      ShipperAdmission.WAITING_FOR_TOPIC, ShipperAdmission.WAITING_FOR_KAFKA_USER, ShipperAdmission.RECONFIGURING,
+      ShipperAdmission.REMOVING);
+
+  /**
+   * Reason of ShipperConfigured=True for a pipeline with Kafka credentials from its namespace:
+   * configured, in a Filebeat of its own in the operator's namespace.
+   */
+  static final String OWN_KAFKA_CREDENTIALS = "OwnKafkaCredentials";
 
   private SharedShipperHealth() {}
 
-  static List<Condition> conditions(ShipperPlacement placement, PipelineHealth.StageErrors errors, long gen) {
+  static List<Condition> conditions(io.logpipeline.operator.model.Pipeline p, ShipperPlacement placement,
+      PipelineHealth.StageErrors errors, long gen) {
     String cls = placement.shipperClass().getMetadata().getName();
     var group = placement.group();
     var member = placement.member();
@@ -42,10 +50,10 @@ final class SharedShipperHealth {
                     + " in the operator's namespace)", gen);
           };
         });
-    return List.of(ready, configured(cls, group == null ? null : group.name(), member, placement, gen));
+    return List.of(ready, configured(p, cls, group == null ? null : group.name(), member, placement, gen));
   }
 
-  private static Condition configured(String cls, String group,
+  private static Condition configured(io.logpipeline.operator.model.Pipeline p, String cls, String group,
       io.logpipeline.operator.api.ShipperClassStatus.Member member, ShipperPlacement placement, long gen) {
     String type = PipelineHealth.SHIPPER_CONFIGURED;
     if (member == null) {
@@ -54,11 +62,20 @@ final class SharedShipperHealth {
     }
     var spec = placement.shipperClass().getSpec();
     return switch (member.state()) {
-      case ShipperAdmission.CONFIGURED -> PipelineHealth.condition(type, true, "Configured",
-          "this pipeline's input is loaded in shared Filebeat " + group + " (ShipperClass " + cls + ")", gen);
+      case ShipperAdmission.CONFIGURED -> io.logpipeline.operator.model.SharedShipperModel.ownGroup(p)
+          ? PipelineHealth.condition(type, true, OWN_KAFKA_CREDENTIALS, "this pipeline's input is loaded in"
+              + " Filebeat " + group + " of its own in the operator's namespace (ShipperClass " + cls + "):"
+              + " its Kafka credentials come from a Secret in its namespace, which a Filebeat shared with"
+              + " other pipelines would use for their logs too", gen)
+          : PipelineHealth.condition(type, true, "Configured",
+              "this pipeline's input is loaded in shared Filebeat " + group + " (ShipperClass " + cls + ")", gen);
       case ShipperAdmission.WAITING_FOR_TOPIC -> PipelineHealth.condition(type, false, "WaitingForTopic",
           "the input is added once the topic is Ready (BufferReady): the shared Filebeat has one queue"
               + " for all its pipelines, which a missing topic would stall", gen);
+      case ShipperAdmission.WAITING_FOR_KAFKA_USER -> PipelineHealth.condition(type, false,
+          ShipperAdmission.WAITING_FOR_KAFKA_USER, "the input is added once KafkaUser " + group
+              + " (in the Kafka namespace) may write to this pipeline's topic: Strimzi reports it Ready"
+              + " with the ACL that names the topic; a refused write would stall the shared Filebeat", gen);
       case ShipperAdmission.RECONFIGURING -> PipelineHealth.condition(type, false, "Reconfiguring",
           "the changed input is added again once Filebeat has stopped the previous one (taken out at "
               + member.since() + ")", gen);

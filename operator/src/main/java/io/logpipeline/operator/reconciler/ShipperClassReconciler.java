@@ -18,9 +18,11 @@ import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.ShipperClass;
 import io.logpipeline.operator.api.ShipperClassStatus;
 import io.logpipeline.operator.model.InvalidSpecException;
+import io.logpipeline.operator.model.KafkaUserModel;
 import io.logpipeline.operator.model.Pipeline;
 import io.logpipeline.operator.model.SharedShipperModel;
 import io.logpipeline.operator.model.ShipperAdmission;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +50,13 @@ import java.util.stream.Collectors;
     @Dependent(name = "shared-shipper-clusterrole", type = SharedShipperClusterRoleDependent.class),
     @Dependent(name = "shared-shipper-clusterrolebinding", type = SharedShipperClusterRoleBindingDependent.class,
         dependsOn = {"shared-shipper-clusterrole", "shared-shipper-serviceaccount"}),
+    // After the inputs: a topic's write access goes only once its input is out.
+    @Dependent(name = "shared-shipper-kafka-user", type = SharedShipperKafkaUserDependent.class,
+        dependsOn = "shared-shipper-config"),
+    @Dependent(name = "shared-shipper-kafka-credentials", type = SharedShipperCredentialsDependent.class,
+        dependsOn = "shared-shipper-kafka-user"),
     @Dependent(name = "shared-shipper", type = SharedShipperDaemonSetDependent.class,
-        dependsOn = {"shared-shipper-config", "shared-shipper-clusterrolebinding"}),
+        dependsOn = {"shared-shipper-config", "shared-shipper-clusterrolebinding", "shared-shipper-kafka-credentials"}),
 })
 @ControllerConfiguration(name = ShipperClassReconciler.NAME)
 public class ShipperClassReconciler implements Reconciler<ShipperClass> {
@@ -133,10 +140,13 @@ public class ShipperClassReconciler implements Reconciler<ShipperClass> {
             configs.put(name, cm);
           }
         });
-    ShipperAdmission.Plan plan = ShipperAdmission.plan(cls, candidates, inputs, clock.instant(), reloadWait);
-    ShipperClassStatus status = plan.status();
+    Map<String, KafkaUser> users = context.getSecondaryResourcesAsStream(KafkaUser.class)
+        .collect(Collectors.toMap(u -> u.getMetadata().getName(), u -> u, (a, b) -> a));
     Map<String, DaemonSet> daemonSets = context.getSecondaryResourcesAsStream(DaemonSet.class)
         .collect(Collectors.toMap(ds -> ds.getMetadata().getName(), ds -> ds, (a, b) -> a));
+    ShipperAdmission.Plan plan = ShipperAdmission.plan(cls, candidates, inputs, kafkaUsers(users),
+        clock.instant(), reloadWait);
+    ShipperClassStatus status = plan.status();
     status.setGroups(status.getGroups().stream()
         .map(g -> g.withShipper(shipperState(daemonSets.get(g.name())))).toList());
     // The record first: what the ConfigMaps are about to say is then never newer than the record
@@ -150,10 +160,33 @@ public class ShipperClassReconciler implements Reconciler<ShipperClass> {
           PrimaryUpdateAndCacheUtils.DEFAULT_RESOURCE_CACHE_TIMEOUT_MILLIS,
           PrimaryUpdateAndCacheUtils.DEFAULT_RESOURCE_CACHE_POLL_PERIOD_MILLIS);
     }
-    ShipperClassContext.put(context, new ShipperClassContext(cls, namespace, plan, configs));
+    ShipperClassContext.put(context, new ShipperClassContext(cls, namespace, plan, configs, users, daemonSets));
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     UpdateControl<ShipperClass> control = UpdateControl.noUpdate();
     return plan.recheck().map(control::rescheduleAfter).orElse(control);
+  }
+
+  /** The groups' KafkaUsers as Strimzi reports them, for admission. */
+  static ShipperAdmission.KafkaUsers kafkaUsers(Map<String, KafkaUser> users) {
+    return new ShipperAdmission.KafkaUsers() {
+      @Override
+      public Set<String> listed(String group) {
+        KafkaUser user = users.get(group);
+        return user == null ? null : KafkaUserModel.topics(user);
+      }
+
+      @Override
+      public boolean applied(String group) {
+        KafkaUser user = users.get(group);
+        if (user == null || user.getStatus() == null || user.getStatus().getConditions() == null) {
+          return false;
+        }
+        // Ready for an older spec says nothing of the ACL just added.
+        return Objects.equals(user.getStatus().getObservedGeneration(), user.getMetadata().getGeneration())
+            && user.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      }
+    };
   }
 
   private static ShipperAdmission.Candidate candidate(LogPipeline lp, ShipperClass cls) {

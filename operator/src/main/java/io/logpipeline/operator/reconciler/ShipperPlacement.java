@@ -15,10 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where a LogPipeline's shipper runs: in its class's shared Filebeat (its input, written by the
- * class's reconciler, never by the pipeline's), or in a DaemonSet of its own in its namespace
- * (no class; or Kafka credentials, which a shared output cannot carry per pipeline). While a
- * pipeline moves to its class, its own DaemonSet keeps running until its shared input is live.
+ * Where a LogPipeline's shipper runs: with a class, in a Filebeat of the class in the operator's
+ * namespace (its input, written by the class's reconciler, never by the pipeline's): shared by
+ * the group, writing as the group's KafkaUser with Strimzi and authentication, or a group of its
+ * own with Kafka credentials from its namespace's Secret; without a class, in a DaemonSet of its
+ * own in its namespace. While a pipeline moves to its class, its own DaemonSet (and its own
+ * shipper KafkaUser and copy of credentials) keeps running until its input there is live.
  *
  * @param shipperClass the class, or null
  * @param group the pipeline's group in the class's record, or null
@@ -39,9 +41,6 @@ public record ShipperPlacement(ShipperClass shipperClass, ShipperClassStatus.Gro
       return own();
     }
     List<String> paths = SharedShipperModel.sourcePaths(p, cls.getSpec());
-    if (!SharedShipperModel.shareable(p)) {
-      return new ShipperPlacement(cls, null, null, false, true, paths);
-    }
     Optional<Map.Entry<ShipperClassStatus.Group, ShipperClassStatus.Member>> found =
         ShipperAdmission.find(cls.getStatus(), p.namespace() + "/" + p.name());
     ShipperClassStatus.Group group = found.map(Map.Entry::getKey).orElse(null);

@@ -125,6 +125,9 @@ class OperatorPermissionsTest {
     // ClusterReferences: the Kafka CRD by name and the named Kafka.
     assertThat(listedVerbs(NAMESPACED, "", "secrets")).containsExactly("get", "create", "update", "delete");
     assertThat(listedVerbs(KAFKA_NAMESPACE, "", "secrets")).containsExactly("get");
+    // SharedShipperCredentialsDependent: each shared group's copy, by name only.
+    assertThat(listedVerbs(PermissionList.OPERATOR_NAMESPACE, "", "secrets"))
+        .containsExactly("get", "create", "update", "delete");
     assertThat(listedVerbs(NAMESPACED, "", "events")).containsExactly("create");
     assertThat(listedVerbs(CLUSTER, "kafka.strimzi.io", "kafkas")).containsExactly("get");
     assertThat(listedVerbs(CLUSTER, "kafka.strimzi.io", "kafkanodepools")).containsExactly("list");
@@ -187,6 +190,9 @@ class OperatorPermissionsTest {
       accounted.add(new PermissionList.Use(NAMESPACED, "", "secrets", "", verb));
     }
     accounted.add(new PermissionList.Use(KAFKA_NAMESPACE, "", "secrets", "", "get"));
+    for (String verb : List.of("get", "create", "update", "delete")) {
+      accounted.add(new PermissionList.Use(PermissionList.OPERATOR_NAMESPACE, "", "secrets", "", verb));
+    }
     accounted.add(new PermissionList.Use(NAMESPACED, "", "events", "", "create"));
     accounted.add(new PermissionList.Use(CLUSTER, "kafka.strimzi.io", "kafkas", "", "get"));
     accounted.add(new PermissionList.Use(CLUSTER, "kafka.strimzi.io", "kafkanodepools", "", "list"));
@@ -273,7 +279,14 @@ class OperatorPermissionsTest {
         .getAnnotation(Workflow.class);
     for (Dependent d : shipperClassWorkflow.dependents()) {
       DependentResource dependent = d.type().getDeclaredConstructor().newInstance();
+      if (!(dependent instanceof KubernetesDependentResource)) {
+        // The credentials' copies: direct calls, checked below.
+        continue;
+      }
       Class<? extends HasMetadata> resourceType = (Class<? extends HasMetadata>) dependent.resourceType();
+      KubernetesDependent config = d.type().getAnnotation(KubernetesDependent.class);
+      boolean everywhere = config != null && Arrays.asList(config.informer().namespaces())
+          .contains(Constants.WATCH_ALL_NAMESPACES);
       Set<String> verbs = new LinkedHashSet<>(List.of("list", "watch"));
       if (dependent instanceof Creator) {
         verbs.add("create");
@@ -284,7 +297,8 @@ class OperatorPermissionsTest {
       if (dependent instanceof io.javaoperatorsdk.operator.processing.dependent.BulkDependentResource) {
         verbs.add("delete");
       }
-      String scope = Namespaced.class.isAssignableFrom(resourceType) ? PermissionList.OPERATOR_NAMESPACE : CLUSTER;
+      String scope = Namespaced.class.isAssignableFrom(resourceType) && !everywhere
+          ? PermissionList.OPERATOR_NAMESPACE : CLUSTER;
       uses.computeIfAbsent(new ResourceInScope(scope, HasMetadata.getGroup(resourceType), HasMetadata.getPlural(resourceType)),
           k -> new LinkedHashSet<>()).addAll(verbs);
     }

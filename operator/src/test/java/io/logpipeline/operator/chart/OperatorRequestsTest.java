@@ -129,8 +129,10 @@ class OperatorRequestsTest {
             "kafkas.kafka.strimzi.io"));
     assertThat(requests).filteredOn(r -> r.resource().equals("secrets") && r.name() != null)
         .extracting(ApiRequest::name).allMatch(name -> name.equals("es-creds") || name.matches("(audit|secure|queued|moved)-kafka-(shipper|indexer)")
-            || name.matches("logging\\.secure-(shipper|indexer)") || name.equals("my-cluster-cluster-ca-cert"),
-            "the search credentials, the Kafka credential copies, Strimzi's user Secrets and its cluster CA");
+            || name.matches("logging\\.secure-(shipper|indexer)") || name.equals("my-cluster-cluster-ca-cert")
+            || name.matches("lp-shipper-requests-[0-9a-f]{8}(-kafka)?"),
+            "the search credentials, the Kafka credential copies (a pipeline's, a shared Filebeat's), Strimzi's"
+                + " user Secrets (a pipeline's, a shared Filebeat group's) and its cluster CA");
     // Every use the list names outside leader election (which the next test covers) is exercised,
     // but for what this scenario cannot make happen: the update that puts back a child it did
     // not edit, the read-back of a LogPipeline after a conflicting finalizer patch (both derived

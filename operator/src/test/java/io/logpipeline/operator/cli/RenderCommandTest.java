@@ -219,6 +219,11 @@ class RenderCommandTest {
         """.formatted(name, namespace, extraSpec);
   }
 
+  private static String scram(String pipeline) {
+    return pipeline.replace("kafka: {cluster: my-cluster, namespace: kafka}",
+        "kafka: {cluster: my-cluster, namespace: kafka, tls: {}, authentication: {type: scram-sha-512}}");
+  }
+
   /** The Kubernetes objects of the output, as maps (the template requests left out). */
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> objects(String out) {
@@ -335,7 +340,7 @@ class RenderCommandTest {
   }
 
   @Test
-  void aPipelineWithKafkaCredentialsKeepsItsOwnFilebeatConfinedToItsNamespace() throws Exception {
+  void aPipelineWithTheTenantsKafkaCredentialsGetsAFilebeatOfItsOwnInTheOperatorsNamespace() throws Exception {
     Run run = render("scram.yaml", String.join("---\n", CLASS_SHARED,
         pipeline("team-a", "orders", "shipper: {className: shared}"),
         """
@@ -360,11 +365,37 @@ class RenderCommandTest {
     assertThat(run.exit()).isZero();
     List<Map<String, Object>> objects = objects(run.out());
     assertThat(ofKind(objects, "DaemonSet"))
-        .extracting(ds -> metadata(ds).get("namespace") + "/" + metadata(ds).get("name"))
-        .hasSize(2).contains("team-c/secure-filebeat");
-    assertThat(ofKind(objects, "ConfigMap")).filteredOn(cm -> metadata(cm).get("name").equals("secure-filebeat"))
-        .singleElement().satisfies(cm -> assertThat(data(cm).get("filebeat.yml"))
-            .contains("/var/log/containers/*_team-c_*.log"));
+        .extracting(ds -> (String) metadata(ds).get("namespace"))
+        .containsExactly("logpipeline-system", "logpipeline-system");
+    assertThat(ofKind(objects, "ConfigMap")).filteredOn(cm -> data(cm) != null && data(cm).containsKey("team-c.secure.yml"))
+        .singleElement().satisfies(cm -> {
+          assertThat(data(cm)).containsOnlyKeys("team-c.secure.yml");
+          assertThat(data(cm).get("team-c.secure.yml")).contains("/var/log/containers/*_team-c_*.log");
+        });
+    assertThat(run.out()).contains("-kafka").doesNotContain("secure-filebeat");
+  }
+
+  @Test
+  void aStrimziPipelineWithScramIsInTheSharedFilebeatWithTheGroupsKafkaUser() throws Exception {
+    Run run = render("strimzi.yaml", String.join("---\n", CLASS_SHARED,
+        scram(pipeline("team-a", "orders", "shipper: {className: shared}")),
+        scram(pipeline("team-b", "orders", "shipper: {className: shared}"))));
+    assertThat(run.err()).doesNotContain(": spec.");
+    assertThat(run.exit()).isZero();
+    List<Map<String, Object>> objects = objects(run.out());
+    assertThat(ofKind(objects, "DaemonSet")).singleElement()
+        .satisfies(ds -> assertThat(metadata(ds).get("namespace")).isEqualTo("logpipeline-system"));
+    assertThat(ofKind(objects, "KafkaUser")).extracting(u -> (String) metadata(u).get("name"))
+        .containsExactlyInAnyOrder("team-a.orders-indexer", "team-b.orders-indexer",
+            (String) metadata(ofKind(objects, "DaemonSet").get(0)).get("name"));
+    Map<String, Object> groupUser = ofKind(objects, "KafkaUser").stream()
+        .filter(u -> metadata(u).get("name").equals(metadata(ofKind(objects, "DaemonSet").get(0)).get("name")))
+        .findFirst().orElseThrow();
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> acls = (List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>)
+        groupUser.get("spec")).get("authorization")).get("acls");
+    assertThat(acls).extracting(acl -> (Object) ((Map<?, ?>) acl.get("resource")).get("name"))
+        .containsExactly("logs.team-a.orders", "logs.team-b.orders");
   }
 
   @Test

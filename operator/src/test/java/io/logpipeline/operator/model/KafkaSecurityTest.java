@@ -178,6 +178,30 @@ class KafkaSecurityTest {
   }
 
   @Test
+  void aGroupsKafkaUserWritesToExactlyItsPipelinesTopicsByLiteralName() throws Exception {
+    Pipeline a = Pipeline.resolve(Specs.pipeline("app", "team-a", kafka(true, true, true, KafkaAuthenticationType.TLS)));
+    var g = new SharedShipperModel.Group(SharedShipperModelTest.shipperClass("default"), "logpipeline-system",
+        "lp-shipper-default-0123abcd", List.of(a));
+    var user = KafkaUserModel.sharedShipperUser(g, java.util.Set.of("logs.team-b.app", "logs.team-a.app"));
+    assertThat(user.getMetadata().getName()).isEqualTo("lp-shipper-default-0123abcd");
+    assertThat(user.getMetadata().getNamespace()).isEqualTo(a.kafkaNamespace());
+    assertThat(user.getMetadata().getLabels()).containsEntry(BufferModel.STRIMZI_CLUSTER_LABEL, "my-cluster")
+        .containsEntry(SharedShipperModel.LABEL_SHIPPER_CLASS, "default")
+        .containsEntry(Pipeline.LABEL_COMPONENT, Pipeline.COMPONENT_SHIPPER);
+    assertThat(user.getSpec().getAuthentication()).isInstanceOf(KafkaUserTlsClientAuthentication.class);
+    var acls = ((KafkaUserAuthorizationSimple) user.getSpec().getAuthorization()).getAcls();
+    assertThat(acls).hasSize(2).allSatisfy(acl -> {
+      var topic = (io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource) acl.getResource();
+      assertThat(topic.getPatternType()).isEqualTo(io.strimzi.api.kafka.model.user.acl.AclResourcePatternType.LITERAL);
+      assertThat(acl.getOperations()).containsExactlyInAnyOrder(
+          io.strimzi.api.kafka.model.user.acl.AclOperation.WRITE, io.strimzi.api.kafka.model.user.acl.AclOperation.DESCRIBE);
+    });
+    assertThat(KafkaUserModel.topics(user)).containsExactly("logs.team-a.app", "logs.team-b.app");
+    assertThat(((KafkaUserAuthorizationSimple) KafkaUserModel.sharedShipperUser(g, java.util.Set.of())
+        .getSpec().getAuthorization()).getAcls()).isEmpty();
+  }
+
+  @Test
   void scramOverPlaintextIsAWarning() throws Exception {
     Pipeline p = Pipeline.resolve(Specs.minimal(kafka(true, false, false, KafkaAuthenticationType.SCRAM_SHA_512)));
     assertThat(p.warnings()).extracting(SpecProblem::field).contains("spec.kafka.tls");

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.logpipeline.operator.api.KafkaTlsSpec;
+import io.logpipeline.operator.api.KafkaAuthenticationType;
 import io.logpipeline.operator.api.ShipperClass;
 import io.logpipeline.operator.api.SourcesSpec;
 
@@ -176,10 +176,81 @@ class SharedShipperModelTest {
   }
 
   @Test
-  void aPipelineWithKafkaCredentialsIsNotShared() {
+  void aStrimziPipelineSharesWhateverItsSecurityAnExternalOneWithTheTenantsSecretsHasAGroupOfItsOwn() {
+    ShipperClass cls = shipperClass("default");
     Pipeline plain = tenant("a", "team-a", false);
-    Pipeline tls = Specs.resolve(Specs.pipeline("b", "team-b", spec -> spec.getKafka().setTls(new KafkaTlsSpec())));
-    assertThat(SharedShipperModel.shareable(plain)).isTrue();
-    assertThat(SharedShipperModel.shareable(tls)).isFalse();
+    assertThat(SharedShipperModel.ownGroup(plain)).isFalse();
+    for (KafkaAuthenticationType type : List.of(KafkaAuthenticationType.NONE, KafkaAuthenticationType.SCRAM_SHA_512,
+        KafkaAuthenticationType.TLS)) {
+      for (boolean tls : new boolean[] {false, true}) {
+        if (!tls && type == KafkaAuthenticationType.TLS) {
+          continue;
+        }
+        Pipeline strimzi = Specs.resolve(Specs.pipeline("b", "team-b", inKafka(KafkaSecurityTest.kafka(true, tls, true, type))));
+        Pipeline other = Specs.resolve(Specs.pipeline("b", "team-c", inKafka(KafkaSecurityTest.kafka(true, tls, true, type))));
+        assertThat(SharedShipperModel.ownGroup(strimzi)).as("Strimzi, tls " + tls + ", " + type).isFalse();
+        assertThat(ShipperAdmission.groupName(cls, strimzi)).isEqualTo(ShipperAdmission.groupName(cls, other));
+        assertThat(SharedShipperModel.needsKafkaUser(strimzi)).isEqualTo(type != KafkaAuthenticationType.NONE);
+      }
+      if (type == KafkaAuthenticationType.NONE) {
+        continue;
+      }
+      Pipeline external = Specs.resolve(Specs.pipeline("c", "team-c", KafkaSecurityTest.kafka(false, true, true, type)));
+      Pipeline neighbour = Specs.resolve(Specs.pipeline("c", "team-d", KafkaSecurityTest.kafka(false, true, true, type)));
+      assertThat(SharedShipperModel.ownGroup(external)).as("external, " + type).isTrue();
+      assertThat(ShipperAdmission.groupName(cls, external)).isNotEqualTo(ShipperAdmission.groupName(cls, neighbour));
+    }
+    // A CA from the tenant's namespace is the tenant's too; the public trust store is nobody's.
+    Pipeline caOnly = Specs.resolve(Specs.pipeline("d", "team-d",
+        KafkaSecurityTest.kafka(false, true, true, KafkaAuthenticationType.NONE)));
+    assertThat(SharedShipperModel.ownGroup(caOnly)).isTrue();
+    Pipeline msk = Specs.resolve(Specs.pipeline("d", "team-d",
+        KafkaSecurityTest.kafka(false, true, false, KafkaAuthenticationType.NONE)));
+    assertThat(SharedShipperModel.ownGroup(msk)).isFalse();
+  }
+
+  static java.util.function.Consumer<io.logpipeline.operator.api.LogPipelineSpec> inKafka(
+      java.util.function.Consumer<io.logpipeline.operator.api.LogPipelineSpec> security) {
+    return spec -> {
+      security.accept(spec);
+      spec.getKafka().setNamespace("kafka");
+    };
+  }
+
+  @Test
+  void authenticationIsPartOfTheConnectionOnlyWhenThereIsOne() {
+    Pipeline plain = tenant("a", "team-a", false);
+    Pipeline scram = Specs.resolve(Specs.pipeline("b", "team-b",
+        KafkaSecurityTest.kafka(true, false, false, KafkaAuthenticationType.SCRAM_SHA_512)));
+    Pipeline tls = Specs.resolve(Specs.pipeline("c", "team-c",
+        KafkaSecurityTest.kafka(true, true, false, KafkaAuthenticationType.NONE)));
+    Pipeline mtls = Specs.resolve(Specs.pipeline("d", "team-d",
+        KafkaSecurityTest.kafka(true, true, false, KafkaAuthenticationType.TLS)));
+    // Groups without authentication keep the names they had.
+    assertThat(SharedShipperModel.connection(plain)).doesNotContain("NONE");
+    assertThat(java.util.Set.of(SharedShipperModel.connection(plain), SharedShipperModel.connection(scram),
+        SharedShipperModel.connection(tls), SharedShipperModel.connection(mtls))).hasSize(4);
+  }
+
+  @Test
+  void aGroupWithScramMountsItsCopyOfTheGroupUsersCredentials() {
+    Pipeline a = Specs.resolve(Specs.pipeline("a", "team-a",
+        KafkaSecurityTest.kafka(true, true, true, KafkaAuthenticationType.SCRAM_SHA_512)));
+    SharedShipperModel.Group g = new SharedShipperModel.Group(shipperClass("default"), "logpipeline-system",
+        "lp-shipper-default-0123abcd", List.of(a));
+    var ds = SharedShipperModel.daemonSet(g, SharedShipperModel.configMap(g), "42");
+    var pod = ds.getSpec().getTemplate();
+    assertThat(pod.getSpec().getVolumes()).anySatisfy(v ->
+        assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName()).isEqualTo("lp-shipper-default-0123abcd-kafka"));
+    assertThat(pod.getSpec().getContainers().get(0).getEnv()).anySatisfy(e -> {
+      assertThat(e.getName()).isEqualTo("KAFKA_PASSWORD");
+      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("lp-shipper-default-0123abcd-kafka");
+    });
+    assertThat(pod.getMetadata().getAnnotations()).containsKey(KafkaSecurity.SECRET_VERSION_ANNOTATION);
+    var secret = SharedShipperModel.credentialsSecret(g, new KafkaSecurity.Credentials("ca", "lp-shipper-default-0123abcd",
+        "pw", null, null, null));
+    assertThat(secret.getMetadata().getNamespace()).isEqualTo("logpipeline-system");
+    assertThat(secret.getData()).containsKeys("ca.crt", "username", "password", "sasl.jaas.config");
+    assertThat(ConfigFiles.yaml(SharedShipperModel.filebeatConfig(g))).doesNotContain("pw");
   }
 }

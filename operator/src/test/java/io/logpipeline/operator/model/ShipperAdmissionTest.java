@@ -147,4 +147,141 @@ class ShipperAdmissionTest {
         .allSatisfy(g -> assertThat(g.pipelines()).singleElement()
             .extracting(ShipperClassStatus.Member::state).isEqualTo(ShipperAdmission.CONFIGURED));
   }
+
+  /** The group's KafkaUser as a test sets it: the topics its spec names, whether Strimzi applied it. */
+  static final class Users implements ShipperAdmission.KafkaUsers {
+    final Map<String, java.util.Set<String>> listed = new HashMap<>();
+    final java.util.Set<String> applied = new java.util.HashSet<>();
+
+    /** What the reconciler does: the plan's ACLs to the user's spec; Strimzi has not applied it yet. */
+    void write(ShipperAdmission.Plan plan) {
+      listed.keySet().retainAll(plan.acls().keySet());
+      plan.acls().forEach((g, topics) -> {
+        if (!topics.equals(listed.get(g))) {
+          listed.put(g, topics);
+          applied.remove(g);
+        }
+      });
+    }
+
+    @Override
+    public java.util.Set<String> listed(String group) {
+      return listed.get(group);
+    }
+
+    @Override
+    public boolean applied(String group) {
+      return applied.contains(group);
+    }
+  }
+
+  static Pipeline scram(String ns) {
+    return Specs.resolve(Specs.pipeline("app", ns, spec -> {
+      spec.getKafka().setNamespace("kafka");
+      io.logpipeline.operator.api.KafkaAuthenticationSpec auth = new io.logpipeline.operator.api.KafkaAuthenticationSpec();
+      auth.setType(io.logpipeline.operator.api.KafkaAuthenticationType.SCRAM_SHA_512);
+      spec.getKafka().setAuthentication(auth);
+    }));
+  }
+
+  static ShipperAdmission.Plan step(ShipperClass cls, Map<String, Map<String, String>> inputs, Users users,
+      List<ShipperAdmission.Candidate> candidates, Instant now) {
+    ShipperAdmission.Plan plan = ShipperAdmission.plan(cls, candidates, inputs, users, now, WAIT);
+    cls.setStatus(plan.status());
+    inputs.clear();
+    inputs.putAll(plan.inputs());
+    users.write(plan);
+    return plan;
+  }
+
+  @Test
+  void withAGroupKafkaUserAnInputWaitsUntilStrimziHasAppliedTheAclOfItsTopic() {
+    ShipperClass cls = SharedShipperModelTest.shipperClass("default");
+    Map<String, Map<String, String>> inputs = new HashMap<>();
+    Users users = new Users();
+    Pipeline a = scram("team-a");
+    Pipeline b = scram("team-b");
+    String group = ShipperAdmission.groupName(cls, a);
+
+    ShipperAdmission.Plan plan = step(cls, inputs, users, List.of(candidate(a, true, "1")), T0);
+    assertThat(state(cls, "team-a/app")).isEqualTo(ShipperAdmission.WAITING_FOR_KAFKA_USER);
+    assertThat(plan.acls()).containsOnlyKeys(group);
+    assertThat(plan.acls().get(group)).containsExactly("logs.team-a.app");
+    assertThat(inputs.get(group)).isEmpty();
+    // Named in the spec, but Strimzi has not applied it yet.
+    step(cls, inputs, users, List.of(candidate(a, true, "1")), T0);
+    assertThat(state(cls, "team-a/app")).isEqualTo(ShipperAdmission.WAITING_FOR_KAFKA_USER);
+    users.applied.add(group);
+    step(cls, inputs, users, List.of(candidate(a, true, "1")), T0);
+    assertThat(state(cls, "team-a/app")).isEqualTo(ShipperAdmission.CONFIGURED);
+    assertThat(inputs.get(group)).containsOnlyKeys("team-a.app.yml");
+
+    // A second pipeline: its ACL first (a new spec, not applied yet), its input after.
+    plan = step(cls, inputs, users, List.of(candidate(a, true, "1"), candidate(b, true, "2")), T0);
+    assertThat(plan.acls().get(group)).containsExactly("logs.team-a.app", "logs.team-b.app");
+    assertThat(state(cls, "team-b/app")).isEqualTo(ShipperAdmission.WAITING_FOR_KAFKA_USER);
+    assertThat(inputs.get(group)).containsOnlyKeys("team-a.app.yml");
+    users.applied.add(group);
+    step(cls, inputs, users, List.of(candidate(a, true, "1"), candidate(b, true, "2")), T0);
+    assertThat(inputs.get(group)).containsOnlyKeys("team-a.app.yml", "team-b.app.yml");
+  }
+
+  @Test
+  void onDeletionTheInputGoesFirstThenTheAclThenThePipelineLeavesTheRecord() {
+    ShipperClass cls = SharedShipperModelTest.shipperClass("default");
+    Map<String, Map<String, String>> inputs = new HashMap<>();
+    Users users = new Users();
+    Pipeline a = scram("team-a");
+    Pipeline b = scram("team-b");
+    String group = ShipperAdmission.groupName(cls, a);
+    List<ShipperAdmission.Candidate> both = List.of(candidate(a, true, "1"), candidate(b, true, "2"));
+    step(cls, inputs, users, both, T0);
+    users.applied.add(group);
+    step(cls, inputs, users, both, T0);
+    assertThat(inputs.get(group)).hasSize(2);
+
+    List<ShipperAdmission.Candidate> deleting = List.of(candidate(a, true, "1"),
+        new ShipperAdmission.Candidate("team-b/app", b, true, true, "2", false));
+    ShipperAdmission.Plan plan = step(cls, inputs, users, deleting, T0);
+    assertThat(inputs.get(group)).as("the input first").containsOnlyKeys("team-a.app.yml");
+    assertThat(plan.acls().get(group)).as("Filebeat may still write for it").contains("logs.team-b.app");
+    assertThat(state(cls, "team-b/app")).isEqualTo(ShipperAdmission.REMOVING);
+
+    plan = step(cls, inputs, users, deleting, T0.plus(WAIT));
+    assertThat(plan.acls().get(group)).as("then the ACL").containsExactly("logs.team-a.app");
+    assertThat(state(cls, "team-b/app")).as("the topic still waits").isEqualTo(ShipperAdmission.REMOVING);
+
+    step(cls, inputs, users, deleting, T0.plus(WAIT));
+    assertThat(state(cls, "team-b/app")).as("then the topic may go").isNull();
+
+    // The last one: the group, and with it its user, stops once the ACL is gone.
+    List<ShipperAdmission.Candidate> last = List.of(new ShipperAdmission.Candidate("team-a/app", a, true, true, "1", false));
+    step(cls, inputs, users, last, T0.plus(WAIT));
+    plan = step(cls, inputs, users, last, T0.plus(WAIT).plus(WAIT));
+    assertThat(plan.acls().get(group)).isEmpty();
+    assertThat(state(cls, "team-a/app")).isEqualTo(ShipperAdmission.REMOVING);
+    plan = step(cls, inputs, users, last, T0.plus(WAIT).plus(WAIT));
+    assertThat(state(cls, "team-a/app")).isNull();
+    assertThat(plan.acls()).isEmpty();
+    assertThat(plan.inputs()).isEmpty();
+  }
+
+  @Test
+  void anInvalidOrReconfiguredPipelineKeepsTheAclsTheUserHas() {
+    ShipperClass cls = SharedShipperModelTest.shipperClass("default");
+    Map<String, Map<String, String>> inputs = new HashMap<>();
+    Users users = new Users();
+    Pipeline a = scram("team-a");
+    Pipeline b = scram("team-b");
+    String group = ShipperAdmission.groupName(cls, a);
+    List<ShipperAdmission.Candidate> both = List.of(candidate(a, true, "1"), candidate(b, true, "2"));
+    step(cls, inputs, users, both, T0);
+    users.applied.add(group);
+    step(cls, inputs, users, both, T0);
+    // b invalid now: its last good input stays, and so does the write access it uses.
+    ShipperAdmission.Plan plan = step(cls, inputs, users, List.of(candidate(a, true, "1"),
+        new ShipperAdmission.Candidate("team-b/app", null, false, true, "2", false)), T0);
+    assertThat(plan.acls().get(group)).containsExactly("logs.team-a.app", "logs.team-b.app");
+    assertThat(inputs.get(group)).containsOnlyKeys("team-a.app.yml", "team-b.app.yml");
+  }
 }
