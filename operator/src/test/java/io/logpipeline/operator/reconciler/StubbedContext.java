@@ -44,6 +44,7 @@ final class StubbedContext {
   final Map<Class<?>, List<Object>> secondaries = new ConcurrentHashMap<>();
   final List<ShipperClass> shipperClasses = new ArrayList<>();
   final Workflow workflow = new Workflow();
+  final EventSourceRetriever<LogPipeline> retriever;
 
   @SuppressWarnings("unchecked")
   StubbedContext(KubernetesClient client) {
@@ -58,13 +59,22 @@ final class StubbedContext {
         i -> new LinkedHashSet<>(secondaries.getOrDefault(i.getArgument(0), List.of())));
     when(context.getSecondaryResourcesAsStream(any(Class.class))).thenAnswer(
         i -> secondaries.getOrDefault(i.getArgument(0), List.of()).stream());
-    EventSourceRetriever<LogPipeline> retriever = mock(EventSourceRetriever.class);
+    retriever = mock(EventSourceRetriever.class);
     when(context.eventSourceRetriever()).thenReturn(retriever);
     InformerEventSource<ShipperClass, LogPipeline> classes = mock(InformerEventSource.class);
     when(classes.list()).thenAnswer(i -> List.copyOf(shipperClasses).stream());
     when(retriever.getEventSourceFor(ShipperClass.class, ShipperClassEvents.NAME)).thenReturn(classes);
     when(retriever.getControllerEventSource()).thenReturn(mock(ControllerEventSource.class));
     when(context.managedWorkflowAndDependentResourceContext()).thenReturn(workflow);
+  }
+
+  /** The validated pipeline of a spec the test knows to be valid. */
+  static Pipeline valid(LogPipeline lp) {
+    try {
+      return Pipeline.resolve(lp);
+    } catch (io.logpipeline.operator.model.InvalidSpecException e) {
+      throw new AssertionError("the test's spec is invalid: " + e.problems(), e);
+    }
   }
 
   /** Adds objects to the informers' caches. */
