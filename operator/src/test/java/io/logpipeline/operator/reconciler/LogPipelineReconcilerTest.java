@@ -88,7 +88,7 @@ class LogPipelineReconcilerTest {
 
   /** Whether the operator wrote a status (the server's object starts with an empty one). */
   static boolean statusWritten(LogPipeline lp) {
-    return lp.getStatus() != null && lp.getStatus().getPhase() != null;
+    return lp.getStatus() != null && !lp.getStatus().equals(new LogPipelineStatus());
   }
 
   LogPipelineReconciler reconciler(FlowObserver observer) {
@@ -645,6 +645,56 @@ class LogPipelineReconcilerTest {
 
   static Condition cond(String type, String status, String reason) {
     return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage("m").build();
+  }
+
+  @Test
+  void aFailureIsAnEventWhenItStartsAndWhenItsReasonChanges() {
+    LogPipeline lp = create(spec());
+    var reconciler = reconciler();
+    for (String reason : List.of("Unauthorized", "Unauthorized", "Unreachable")) {
+      StubbedContext ctx = context();
+      ctx.workflow.errored.put(new IndexTemplateDependent(), new StageException(reason, "es:9200 " + reason));
+      LogPipeline current = stored(lp);
+      reconciler.updateErrorStatus(current, ctx.context, catchStagesFailed(() -> reconciler.reconcile(current, ctx.context)));
+      clock.advance(Duration.ofSeconds(2));
+    }
+    assertThat(events(lp)).filteredOn(e -> "Warning".equals(e.getType())).extracting(Event::getReason)
+        .containsExactly("Unauthorized", "Unreachable");
+  }
+
+  @Test
+  void aSpecWarningIsNotRepeatedWhileTheStatusChangesAndIsWhenItChanges() {
+    LogPipeline lp = spec();
+    lp.getSpec().getElasticsearch().setLifecycle(null);
+    lp = create(lp);
+    String name = lp.getMetadata().getName();
+    var reconciler = reconciler();
+    reconciler.reconcile(lp, context().context);
+    clock.advance(Duration.ofSeconds(2));
+    // A replica becomes ready: a new status, the same warning.
+    reconciler.reconcile(stored(lp), context().with(new StatefulSetBuilder().withNewMetadata()
+        .withName(name + "-logstash").withGeneration(1L).endMetadata().withNewSpec().withReplicas(2).endSpec()
+        .withNewStatus().withObservedGeneration(1L).withReplicas(2).withReadyReplicas(1).endStatus().build()).context);
+    assertThat(stored(lp).getStatus().getIndexers()).isEqualTo("1/2");
+    assertThat(events(lp)).filteredOn(e -> "SpecWarning".equals(e.getReason())).hasSize(1);
+
+    // Another warning: told again.
+    clock.advance(Duration.ofSeconds(2));
+    LogPipeline changed = stored(lp);
+    TopicSpec topic = new TopicSpec();
+    // A dot and an underscore in a topic name: Kafka's metrics confuse them, a second warning.
+    topic.setName("logs.with_underscore." + name);
+    changed.getSpec().getKafka().setTopic(topic);
+    reconciler.reconcile(changed, context().context);
+    assertThat(events(lp)).filteredOn(e -> "SpecWarning".equals(e.getReason())).hasSize(2);
+  }
+
+  @Test
+  void thePublicConstructorReconciles() {
+    LogPipeline lp = create(spec());
+    var reconciler = new LogPipelineReconciler(InMemorySearch.clients(), clock, TEMPLATE_RECHECK, REFERENCE_RECHECK);
+    assertThat(reconciler.reconcile(lp, context().context).getScheduleDelay()).contains(TEMPLATE_RECHECK.toMillis());
+    assertThat(statusWritten(stored(lp))).isTrue();
   }
 
   // --- cleanup
