@@ -53,7 +53,8 @@ public class DeadLetterTemplateDependent extends IndexTemplateDependent {
   @Override
   public void delete(LogPipeline primary, Context<LogPipeline> context) {
     Pipeline p = PipelineContext.pipeline(context);
-    if (p.spec().getDeletionPolicy() == DeletionPolicy.Retain || p.hosts().isEmpty()
+    // Only an explicit Delete, as for the index template: a policy that could not be read keeps it.
+    if (p.spec().getDeletionPolicy() != DeletionPolicy.Delete || p.hosts().isEmpty()
         || skipsExternalCleanup(primary)) {
       return;
     }

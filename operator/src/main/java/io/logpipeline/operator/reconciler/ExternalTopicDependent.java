@@ -107,7 +107,9 @@ public class ExternalTopicDependent implements DependentResource<TopicDescriptio
     String user = primary.getMetadata().getUid();
     try {
       if (KafkaSecurity.strimzi(p) || p.bootstrapServers().isBlank()
-          || p.spec().getDeletionPolicy() == DeletionPolicy.Retain || !PipelineContext.topicOwned(context)
+          // Only an explicit Delete: a policy that could not be read (another operator
+          // version's value) keeps the topic and its events, as for a Strimzi KafkaTopic.
+          || p.spec().getDeletionPolicy() != DeletionPolicy.Delete || !PipelineContext.topicOwned(context)
           || IndexTemplateDependent.skipsExternalCleanup(primary)) {
         return;
       }

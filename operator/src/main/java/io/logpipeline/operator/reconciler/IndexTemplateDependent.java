@@ -138,13 +138,15 @@ public class IndexTemplateDependent
 
   private static String value(Secret secret, String key, String field) {
     String encoded = secret.getData() == null ? null : secret.getData().get(key);
-    if (encoded == null && secret.getStringData() != null) {
-      return secret.getStringData().get(key);
+    if (encoded != null) {
+      return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     }
-    if (encoded == null) {
+    // fabric8 reads an absent stringData as an empty map: the key is missing from both.
+    String plain = secret.getStringData() == null ? null : secret.getStringData().get(key);
+    if (plain == null) {
       throw new StageException("SecretKeyNotFound", "Secret " + secret.getMetadata().getName()
           + " has no key '" + key + "' (" + field + "): add it or fix the key");
     }
-    return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    return plain;
   }
 }
