@@ -320,6 +320,55 @@ class LogPipelineReconcilerTest {
     assertThat(allowed.workflow.reconciles).isEqualTo(1);
   }
 
+  /** A pipeline of this test's namespace naming {@code topic}, created at {@code created}. */
+  static LogPipeline naming(String topic, String created) {
+    LogPipeline lp = spec();
+    io.logpipeline.operator.api.TopicSpec t = new io.logpipeline.operator.api.TopicSpec();
+    t.setName(topic);
+    lp.getSpec().getKafka().setTopic(t);
+    lp.getMetadata().setCreationTimestamp(created);
+    return lp;
+  }
+
+  @Test
+  void aTopicThatBelongsToAnotherPipelineWritesNothingAndIsLookedAtAgain() {
+    LogPipeline owner = naming("orders", "2026-01-01T00:00:00Z");
+    LogPipeline late = create(naming("orders", "2026-01-02T00:00:00Z"));
+    StubbedContext ctx = context();
+    ctx.pipelines.addAll(List.of(owner, late));
+
+    UpdateControl<LogPipeline> control = reconciler().reconcile(late, ctx.context);
+
+    assertThat(ctx.workflow.reconciles).isZero();
+    assertThat(control.getScheduleDelay()).contains(REFERENCE_RECHECK.toMillis());
+    Condition valid = condition(stored(late), PipelineHealth.VALID);
+    assertThat(valid.getReason()).isEqualTo(io.logpipeline.operator.model.TopicClaims.TOPIC_IN_USE);
+    assertThat(valid.getMessage()).startsWith("spec.kafka.topic.name: topic orders on this Kafka belongs to"
+        + " LogPipeline " + NS + "/" + owner.getMetadata().getName());
+
+    // The owner itself goes through.
+    StubbedContext ownCtx = context();
+    ownCtx.pipelines.addAll(List.of(owner, late));
+    reconciler().reconcile(create(owner), ownCtx.context);
+    assertThat(ownCtx.workflow.reconciles).isEqualTo(1);
+  }
+
+  @Test
+  void theDeletionOfAPipelineRefusedItsTopicLeavesTheTopicToItsOwner() {
+    LogPipeline owner = naming("payments", "2026-01-01T00:00:00Z");
+    LogPipeline late = create(naming("payments", "2026-01-02T00:00:00Z"));
+    StubbedContext ctx = context();
+    ctx.pipelines.addAll(List.of(owner, late));
+
+    assertThat(reconciler().cleanup(late, ctx.context).isRemoveFinalizer()).isTrue();
+    assertThat(PipelineContext.topicOwned(ctx.context)).isFalse();
+
+    StubbedContext alone = context();
+    alone.pipelines.add(late);
+    reconciler().cleanup(late, alone.context);
+    assertThat(PipelineContext.topicOwned(alone.context)).isTrue();
+  }
+
   static ShipperClass shipperClass(String name, ShipperClassSpec spec, ShipperClassStatus status) {
     ShipperClass cls = new ShipperClass();
     cls.setMetadata(new ObjectMetaBuilder().withName(name).build());

@@ -2,6 +2,7 @@ package io.logpipeline.operator.reconciler;
 
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowCleanupResult;
@@ -21,6 +23,7 @@ import io.logpipeline.operator.api.ShipperClass;
 import io.logpipeline.operator.elastic.SearchClients;
 import io.logpipeline.operator.kafka.KafkaClients;
 import io.logpipeline.operator.model.Pipeline;
+import io.logpipeline.operator.model.TopicClaims;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,6 +46,8 @@ final class StubbedContext {
   /** What the informers hold, by kind. */
   final Map<Class<?>, List<Object>> secondaries = new ConcurrentHashMap<>();
   final List<ShipperClass> shipperClasses = new ArrayList<>();
+  /** The LogPipelines in the controller's own cache, indexed by topic as the reconciler indexes them. */
+  final List<LogPipeline> pipelines = new ArrayList<>();
   final Workflow workflow = new Workflow();
   final EventSourceRetriever<LogPipeline> retriever;
 
@@ -66,6 +71,11 @@ final class StubbedContext {
     when(retriever.getEventSourceFor(ShipperClass.class, ShipperClassEvents.NAME)).thenReturn(classes);
     when(retriever.getControllerEventSource()).thenReturn(mock(ControllerEventSource.class));
     when(context.managedWorkflowAndDependentResourceContext()).thenReturn(workflow);
+    IndexedResourceCache<LogPipeline> primaries = mock(IndexedResourceCache.class);
+    when(primaries.byIndex(eq(TopicClaims.INDEX), anyString())).thenAnswer(i -> pipelines.stream()
+        .filter(lp -> TopicClaims.keys(lp).contains(i.getArgument(1, String.class))).toList());
+    when(primaries.list()).thenAnswer(i -> List.copyOf(pipelines).stream());
+    when(context.getPrimaryCache()).thenReturn(primaries);
   }
 
   /** The validated pipeline of a spec the test knows to be valid. */
