@@ -135,6 +135,7 @@ class ShipperClassReconcilerTest {
   void theClassesPipelinesAreAdmittedAndTheRecordIsWrittenBeforeTheShippersAreApplied() {
     ShipperClass cls = defaultClass();
     classes.add(cls);
+    classes.add(ShipperClassesTest.shipperClass("other", false));
     LogPipeline ready = pipeline("team-a", "app", true, "2026-01-01T00:00:01Z");
     pipelines.add(ready);
     pipelines.add(pipeline("team-b", "app", false, "2026-01-01T00:00:02Z"));
