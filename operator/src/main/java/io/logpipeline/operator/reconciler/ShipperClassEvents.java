@@ -44,7 +44,7 @@ final class ShipperClassEvents {
         .build(), context);
   }
 
-  private synchronized Set<ResourceID> affected(ShipperClass cls, EventSourceContext<LogPipeline> context) {
+  synchronized Set<ResourceID> affected(ShipperClass cls, EventSourceContext<LogPipeline> context) {
     String name = cls.getMetadata().getName();
     Mapped last = seen.get(name);
     if (last != null && Objects.equals(last.cls().getMetadata().getResourceVersion(),

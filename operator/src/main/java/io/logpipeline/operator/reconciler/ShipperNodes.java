@@ -60,7 +60,7 @@ final class ShipperNodes {
   }
 
   /** A node the DaemonSet's own status would not report on: tainted, or run by Docker. */
-  private static boolean notable(Node node) {
+  static boolean notable(Node node) {
     boolean tainted = node.getSpec() != null && node.getSpec().getTaints() != null
         && !node.getSpec().getTaints().isEmpty();
     String runtime = node.getStatus() == null || node.getStatus().getNodeInfo() == null ? null
@@ -68,7 +68,7 @@ final class ShipperNodes {
     return tainted || (runtime != null && runtime.startsWith("docker://"));
   }
 
-  private static List<Object> placement(Node node) {
+  static List<Object> placement(Node node) {
     return java.util.Arrays.asList(node.getMetadata().getLabels(),
         node.getSpec() == null ? null : node.getSpec().getTaints(),
         node.getStatus() == null || node.getStatus().getNodeInfo() == null ? null

@@ -571,4 +571,169 @@ class PipelineHealthTest {
         PipelineHealth.INDEX_TEMPLATE_READY, PipelineHealth.READY, PipelineHealth.FLOWING);
     assertThat(condition(stuck, PipelineHealth.FLOWING).getLastTransitionTime()).isEqualTo("2026-11-25T12:01:00Z");
   }
+
+  // ---- placement, stage errors and the rarer states (mutation testing found them untested) ----
+
+  static ShipperPlacement placement(boolean shared) {
+    io.logpipeline.operator.api.ShipperClass cls = ShipperClassesTest.shipperClass("fast", false);
+    var member = new io.logpipeline.operator.api.ShipperClassStatus.Member("logging/app", "Configured", "2026-11-25T11:00:00Z");
+    var group = new io.logpipeline.operator.api.ShipperClassStatus.Group("lp-shipper-fast-1", "b:9092", List.of(member), "Ready");
+    return shared ? new ShipperPlacement(cls, group, member, true, false, null)
+        : new ShipperPlacement(cls, null, null, false, true, List.of("/var/log/containers/*_logging_*.log"));
+  }
+
+  @Test
+  void aSharedShipperIsReportedFromItsClassesRecord() throws Exception {
+    LogPipelineStatus s = step(pipeline(), ready().withPlacement(placement(true)), none(), NOW);
+    assertCondition(s, PipelineHealth.SHIPPER_READY, "True", "Ready",
+        "shared Filebeat lp-shipper-fast-1 of ShipperClass fast is ready on every node");
+    assertCondition(s, PipelineHealth.SHIPPER_CONFIGURED, "True", "Configured",
+        "this pipeline's input is loaded in shared Filebeat lp-shipper-fast-1 (ShipperClass fast)");
+    // Its own DaemonSet's counts are not the shared Filebeat's.
+    assertThat(s.getShippers()).isNull();
+    assertThat(s.getPhase()).isEqualTo(Phase.Ready);
+  }
+
+  @Test
+  void aPipelineOfAClassWithItsOwnDaemonSetSaysWhy() throws Exception {
+    LogPipelineStatus s = step(pipeline(), ready().withPlacement(placement(false)), none(), NOW);
+    assertCondition(s, PipelineHealth.SHIPPER_CONFIGURED, "True", "OwnDaemonSet", "Kafka credentials:"
+        + " this pipeline runs its own Filebeat DaemonSet, reading only what ShipperClass fast allows (a shared"
+        + " Filebeat has one Kafka identity for all its pipelines)");
+    assertThat(s.getShippers()).isEqualTo("3/3");
+    LogPipelineStatus own = step(pipeline(), ready().withPlacement(ShipperPlacement.own()), none(), NOW);
+    assertThat(own.getConditions()).extracting(Condition::getType).doesNotContain(PipelineHealth.SHIPPER_CONFIGURED);
+    LogPipelineStatus none = step(pipeline(), ready().withPlacement(null), none(), NOW);
+    assertThat(none.getConditions()).extracting(Condition::getType).doesNotContain(PipelineHealth.SHIPPER_CONFIGURED);
+    assertThat(none.getShippers()).isEqualTo("3/3");
+  }
+
+  @Test
+  void eachStagesErrorIsItsCondition() throws Exception {
+    for (String type : List.of(PipelineHealth.SHIPPER_READY, PipelineHealth.BUFFER_READY, PipelineHealth.INDEXER_READY)) {
+      var errors = new PipelineHealth.StageErrors(Map.of(type, new StageException("Conflict", type + " conflicts")));
+      LogPipelineStatus s = step(pipeline(), ready(), errors, NOW);
+      assertCondition(s, type, "False", "Conflict", type + " conflicts");
+      assertThat(s.getPhase()).as(type).isEqualTo(Phase.Degraded);
+    }
+  }
+
+  @Test
+  void logstashWaitsForTheIndexTemplate() throws Exception {
+    var errors = new PipelineHealth.StageErrors(Map.of(PipelineHealth.INDEX_TEMPLATE_READY,
+        new StageException("SearchUnreachable", "cannot reach es")));
+    LogPipelineStatus s = step(pipeline(), new PipelineHealth.Observed(readyDaemonSet(), topic("True", null, null), null),
+        errors, NOW);
+    assertCondition(s, PipelineHealth.INDEXER_READY, "False", "WaitingForIndexTemplate", "Logstash starts once the"
+        + " index templates are in the search cluster (see IndexTemplateReady)");
+  }
+
+  @Test
+  void aTopicWithoutPartitionsInTheSpecHasTheDefaultSix() throws Exception {
+    LogPipeline lp = pipeline();
+    lp.getSpec().getKafka().setTopic(null);
+    assertThat(step(lp, ready(), none(), NOW).getBuffer().partitions()).isEqualTo(6);
+  }
+
+  @Test
+  void asManyReplicasAsPartitionsLeaveNoneIdleAndAStatefulSetNotYetCountedIsNotRollingOut() throws Exception {
+    LogPipeline lp = pipeline();
+    var indexer = new io.logpipeline.operator.api.IndexerSpec();
+    indexer.setReplicas(6);
+    lp.getSpec().setIndexer(indexer);
+    StatefulSet six = statefulSet().withStatus(new StatefulSetStatusBuilder().withObservedGeneration(4L)
+        .withReplicas(6).withReadyReplicas(6).withUpdatedReplicas(6).build()).build();
+    Condition ready = indexer(lp, six);
+    assertThat(ready.getReason()).isEqualTo("Ready");
+    assertThat(ready.getMessage()).isEqualTo("6/6 replicas");
+    Condition uncounted = indexer(pipeline(), statefulSet().build());
+    assertThat(uncounted.getReason()).isEqualTo("ReplicasNotReady");
+    assertThat(uncounted.getMessage()).isEqualTo("0/2 replicas");
+  }
+
+  @Test
+  void aRunningPipelineWhoseStageFailsWithoutARolloutIsDegraded() throws Exception {
+    LogPipeline lp = pipeline();
+    step(lp, ready(), none(), NOW);
+    DaemonSet partly = daemonSet().withStatus(new DaemonSetStatusBuilder().withObservedGeneration(2L)
+        .withDesiredNumberScheduled(3).withNumberReady(2).withUpdatedNumberScheduled(3).build()).build();
+    LogPipelineStatus s = step(lp, new PipelineHealth.Observed(partly, topic("True", null, null), readyStatefulSet()),
+        none(), LATER);
+    assertThat(s.getPhase()).isEqualTo(Phase.Degraded);
+  }
+
+  @Test
+  void anExternalTopicIsBeingCreatedUntilTheOperatorMadeIt() throws Exception {
+    LogPipeline lp = pipeline();
+    lp.getSpec().getKafka().setCluster(null);
+    lp.getSpec().getKafka().setBootstrapServers("b-1.msk.example.com:9092");
+    LogPipelineStatus s = step(lp, new PipelineHealth.Observed(readyDaemonSet(), null, readyStatefulSet()), none(), NOW);
+    assertCondition(s, PipelineHealth.BUFFER_READY, "False", "Creating", "topic logs.logging.app is being created");
+  }
+
+  @Test
+  void onlyStrimzisReadyConditionSpeaksForTheTopic() throws Exception {
+    KafkaTopic topic = new KafkaTopicBuilder().withNewMetadata().withName("logs.logging.app").endMetadata()
+        .withStatus(new KafkaTopicStatusBuilder().withConditions(
+            new ConditionBuilder().withType("Warning").withStatus("True").withReason("Odd").withMessage("odd").build(),
+            new ConditionBuilder().withType("Ready").withStatus("False").withReason("Broken").withMessage("broken").build())
+            .build()).build();
+    Condition c = buffer(topic);
+    assertThat(c.getStatus()).isEqualTo("False");
+    assertThat(c.getMessage()).contains("broken");
+  }
+
+  @Test
+  void aDeletionWaitingForAnExternalTopicSaysHowToFinishWithoutIt() {
+    LogPipeline lp = pipeline();
+    lp.getSpec().getKafka().setCluster(null);
+    lp.getSpec().getKafka().setBootstrapServers("b-1.msk.example.com:9092");
+    var errors = new PipelineHealth.StageErrors(Map.of(PipelineHealth.BUFFER_READY,
+        new StageException("KafkaUnreachable", "cannot reach Kafka")));
+    assertThat(condition(PipelineHealth.deleting(lp, errors, NOW), PipelineHealth.READY).getMessage())
+        .isEqualTo("deletion waits for: BufferReady; retrying (if the Kafka cluster is gone for good, annotate the"
+            + " LogPipeline with " + LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true to finish without deleting the topic)");
+    assertThat(condition(PipelineHealth.deleting(pipeline(), errors, NOW), PipelineHealth.READY).getMessage())
+        .isEqualTo("deletion waits for: BufferReady; retrying");
+  }
+
+  @Test
+  void drainingAndFailedDrainsAreNamed() {
+    var claim = new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder().withNewMetadata()
+        .withName("queue-app-logstash-3").endMetadata().build();
+    assertThat(PipelineHealth.drainMessage(new io.logpipeline.operator.model.QueueDrain.Plan(List.of(), List.of(),
+        List.of(claim), List.of("queue-app-logstash-2"), Map.of("queue-app-logstash-4", "app-drain-4"))))
+        .isEqualTo("draining queue volumes of removed replicas before deleting them: queue-app-logstash-2,"
+            + " queue-app-logstash-3; drain Job app-drain-4 failed, queue volume queue-app-logstash-4 is kept:"
+            + " read the Job's pod logs, fix the cause, then delete the Job to retry");
+    assertThat(PipelineHealth.drainMessage(new io.logpipeline.operator.model.QueueDrain.Plan(List.of(), List.of(),
+        List.of(claim), List.of(), Map.of()))).isEqualTo(
+        "draining queue volumes of removed replicas before deleting them: queue-app-logstash-3");
+    assertThat(PipelineHealth.drainMessage(new io.logpipeline.operator.model.QueueDrain.Plan(List.of(), List.of(),
+        List.of(), List.of(), Map.of()))).isEqualTo("no queue volume left to drain");
+  }
+
+  @Test
+  void aPausedPipelineKeepsEveryObservation() throws Exception {
+    LogPipeline lp = pipeline();
+    LogPipelineStatus before = step(lp, ready().withFlow(new io.logpipeline.operator.health.FlowVerdict("True", "Flowing",
+        "flowing", new LogPipelineStatus.FlowStatus(1L, "1s", "1s", 0L, "2026-11-25T12:00:00Z"))), none(), NOW);
+    LogPipelineStatus paused = PipelineHealth.paused(lp, LATER);
+    assertThat(paused.getShipper()).isEqualTo(before.getShipper()).isNotNull();
+    assertThat(paused.getBuffer()).isEqualTo(before.getBuffer()).isNotNull();
+    assertThat(paused.getIndexer()).isEqualTo(before.getIndexer()).isNotNull();
+    assertThat(paused.getIndexers()).isEqualTo(before.getIndexers()).isNotNull();
+    assertThat(paused.getIndexTemplate()).isEqualTo(before.getIndexTemplate()).isNotNull();
+    assertThat(paused.getFlow()).isEqualTo(before.getFlow()).isNotNull();
+  }
+
+  @Test
+  void fiveNodesAreAllNamed() {
+    List<ShipperCoverage.TaintedNode> nodes = new java.util.ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      nodes.add(new ShipperCoverage.TaintedNode("n" + i, List.of(ShipperCoverageTest.GPU)));
+    }
+    assertThat(PipelineHealth.uncovered(new ShipperCoverage(nodes, List.of()))).doesNotContain("more")
+        .contains("n5 (taint nvidia.com/gpu=present:NoSchedule)");
+  }
 }

@@ -91,6 +91,24 @@ class ShipperCoverageTest {
   }
 
   @Test
+  void unreadableNodesAreSortedByName() {
+    List<Node> nodes = List.of(node("old-2", "docker://20.10.25"), node("old-1", "docker://20.10.25"));
+    assertThat(ShipperCoverage.of(pod(spec -> { }), nodes).unreadable())
+        .extracting(ShipperCoverage.UnreadableNode::name).containsExactly("old-1", "old-2");
+  }
+
+  @Test
+  void withoutANodeSelectorEveryNodeShouldRunTheShipper() {
+    PodSpec pod = pod(spec -> { });
+    pod.setNodeSelector(null);
+    Node unlabelled = new NodeBuilder(node("bare", "docker://20.10.25")).editMetadata().withLabels(null).endMetadata().build();
+    assertThat(ShipperCoverage.of(pod, List.of(unlabelled)).unreadable())
+        .extracting(ShipperCoverage.UnreadableNode::name).containsExactly("bare");
+    pod.setNodeSelector(Map.of());
+    assertThat(ShipperCoverage.of(pod, List.of(unlabelled)).complete()).isFalse();
+  }
+
+  @Test
   void withoutNodesNothingIsKnown() {
     assertThat(ShipperCoverage.of(pod(spec -> { }), List.of())).isEqualTo(ShipperCoverage.UNKNOWN);
     assertThat(ShipperCoverage.of(null, List.of(node("n", "containerd://1")))).isEqualTo(ShipperCoverage.UNKNOWN);
