@@ -595,12 +595,21 @@ class PipelineHealthTest {
   }
 
   @Test
-  void aPipelineOfAClassWithItsOwnDaemonSetSaysWhy() throws Exception {
-    LogPipelineStatus s = step(pipeline(), ready().withPlacement(placement(false)), none(), NOW);
-    assertCondition(s, PipelineHealth.SHIPPER_CONFIGURED, "True", "OwnDaemonSet", "Kafka credentials:"
-        + " this pipeline runs its own Filebeat DaemonSet, reading only what ShipperClass fast allows (a shared"
-        + " Filebeat has one Kafka identity for all its pipelines)");
-    assertThat(s.getShippers()).isEqualTo("3/3");
+  void aPipelineWithTheTenantsKafkaCredentialsSaysItsFilebeatIsItsOwn() throws Exception {
+    LogPipeline lp = pipeline();
+    lp.getSpec().getKafka().setCluster(null);
+    lp.getSpec().getKafka().setBootstrapServers("b-1.msk.aws:9094");
+    var tls = new io.logpipeline.operator.api.KafkaTlsSpec();
+    var ca = new io.logpipeline.operator.api.SecretKeySpec();
+    ca.setName("msk-ca");
+    ca.setKey("ca.crt");
+    tls.setCaSecret(ca);
+    lp.getSpec().getKafka().setTls(tls);
+    LogPipelineStatus s = step(lp, ready().withPlacement(placement(true)), none(), NOW);
+    assertCondition(s, PipelineHealth.SHIPPER_CONFIGURED, "True", SharedShipperHealth.OWN_KAFKA_CREDENTIALS,
+        "this pipeline's input is loaded in Filebeat lp-shipper-fast-1 of its own in the operator's namespace"
+            + " (ShipperClass fast): its Kafka credentials come from a Secret in its namespace, which a Filebeat"
+            + " shared with other pipelines would use for their logs too");
     LogPipelineStatus own = step(pipeline(), ready().withPlacement(ShipperPlacement.own()), none(), NOW);
     assertThat(own.getConditions()).extracting(Condition::getType).doesNotContain(PipelineHealth.SHIPPER_CONFIGURED);
     LogPipelineStatus none = step(pipeline(), ready().withPlacement(null), none(), NOW);

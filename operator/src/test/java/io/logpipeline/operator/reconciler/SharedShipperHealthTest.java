@@ -18,6 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SharedShipperHealthTest {
 
   static final PipelineHealth.StageErrors NONE = new PipelineHealth.StageErrors(Map.of());
+  /** A pipeline on Strimzi without authentication: it shares the group's Filebeat. */
+  static final io.logpipeline.operator.model.Pipeline APP = ReconcilerFixtures.pipeline(spec -> { });
 
   static ShipperPlacement placement(String shipper, String state) {
     ShipperClass cls = ShipperClassesTest.shipperClass("fast", false);
@@ -30,11 +32,11 @@ class SharedShipperHealthTest {
   }
 
   static Condition ready(ShipperPlacement placement) {
-    return SharedShipperHealth.conditions(placement, NONE, 3).get(0);
+    return SharedShipperHealth.conditions(APP, placement, NONE, 3).get(0);
   }
 
   static Condition configured(ShipperPlacement placement) {
-    return SharedShipperHealth.conditions(placement, NONE, 3).get(1);
+    return SharedShipperHealth.conditions(APP, placement, NONE, 3).get(1);
   }
 
   @ParameterizedTest
@@ -70,7 +72,7 @@ class SharedShipperHealthTest {
   void aStageErrorOverridesTheRecord() {
     var errors = new PipelineHealth.StageErrors(Map.of(PipelineHealth.SHIPPER_READY,
         new StageException("Conflict", "ConfigMap x exists")));
-    Condition ready = SharedShipperHealth.conditions(placement("Ready", ShipperAdmission.CONFIGURED), errors, 3).get(0);
+    Condition ready = SharedShipperHealth.conditions(APP, placement("Ready", ShipperAdmission.CONFIGURED), errors, 3).get(0);
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("Conflict");
     assertThat(ready.getMessage()).isEqualTo("ConfigMap x exists");
@@ -98,6 +100,6 @@ class SharedShipperHealthTest {
   @Test
   void theReasonsOfTheNormalCourseRaiseNoWarning() {
     assertThat(SharedShipperHealth.IN_COURSE).containsExactlyInAnyOrder("Admitting", "WaitingForTopic",
-        "Reconfiguring", "Removing");
+        "WaitingForKafkaUser", "Reconfiguring", "Removing");
   }
 }

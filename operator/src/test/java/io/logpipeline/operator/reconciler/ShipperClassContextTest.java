@@ -37,8 +37,8 @@ class ShipperClassContextTest {
   static ShipperClassContext shared(Map<String, ConfigMap> actual) {
     ShipperAdmission.Plan plan = new ShipperAdmission.Plan(new ShipperClassStatus(),
         Map.of("live", Map.of("team-a.app.yml", "input of app"), "stale", Map.of("team-b.app.yml", "last good")),
-        Map.of("live", List.of(APP)), Optional.empty());
-    return new ShipperClassContext(CLS, "logging", plan, actual);
+        Map.of("live", List.of(APP)), Map.of(), Optional.empty());
+    return new ShipperClassContext(CLS, "logging", plan, actual, Map.of(), Map.of());
   }
 
   static ConfigMap running(String name) {

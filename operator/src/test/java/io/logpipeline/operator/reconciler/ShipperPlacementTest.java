@@ -41,15 +41,14 @@ class ShipperPlacementTest {
   }
 
   @Test
-  void kafkaSecurityKeepsThePipelineOutOfTheSharedShipperConfinedToTheClassesPaths() {
+  void kafkaSecurityNoLongerKeepsThePipelineOutOfItsClassesFilebeat() {
     Pipeline tls = ReconcilerFixtures.pipeline(spec -> spec.getKafka().setTls(new KafkaTlsSpec()));
     ShipperClass cls = recording(ShipperAdmission.CONFIGURED);
 
-    ShipperPlacement placement = ShipperPlacement.of(tls, cls, true);
+    ShipperPlacement placement = ShipperPlacement.of(tls, cls, false);
 
-    assertThat(placement.shared()).isFalse();
-    assertThat(placement.ownDaemonSet()).isTrue();
-    assertThat(placement.group()).isNull();
+    assertThat(placement.shared()).isTrue();
+    assertThat(placement.ownDaemonSet()).isFalse();
     assertThat(placement.paths()).isNotNull().isEqualTo(SharedShipperModel.sourcePaths(tls, cls.getSpec()));
   }
 
