@@ -702,10 +702,9 @@ class OperatorIntegrationTest {
         assertThat(condition(lp, PipelineHealth.READY).getMessage())
             .contains(LogPipeline.SKIP_EXTERNAL_CLEANUP + "=true");
       });
-      client.resources(LogPipeline.class).inNamespace(NS).withName("legacy").edit(lp -> {
-        lp.getMetadata().getAnnotations().put(LogPipeline.SKIP_EXTERNAL_CLEANUP, "true");
-        return lp;
-      });
+      // As kubectl annotate would: the operator writes the Deleting status meanwhile (409, again).
+      TestLogPipelines.edit(client, NS, "legacy",
+          lp -> lp.getMetadata().getAnnotations().put(LogPipeline.SKIP_EXTERNAL_CLEANUP, "true"));
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(current("legacy")).isNull());
       awaitCollected("legacy");
       assertThat(children("legacy")).as("the cluster-side stages are cleaned up all the same")
