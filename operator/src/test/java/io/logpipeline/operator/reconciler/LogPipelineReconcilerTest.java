@@ -145,6 +145,49 @@ class LogPipelineReconcilerTest {
     assertThat(ShipperPlacement.of(ctx.context)).isNotNull();
   }
 
+  /** The status writes the server received since the last call (the requests are drained). */
+  static long statusWrites() throws InterruptedException {
+    long writes = 0;
+    for (var r = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+        r = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (r.getPath().contains("/logpipelines/") && r.getPath().split("\\?")[0].endsWith("/status")
+          && !r.getMethod().equals("GET")) {
+        writes++;
+      }
+    }
+    return writes;
+  }
+
+  /**
+   * The guard against a status write loop, in milliseconds: a reconcile that observes what the
+   * last one did (a timer, a resync, a restart) writes no status, however much later it runs.
+   */
+  @Test
+  void aReconcileThatSeesNothingNewWritesNoStatus() throws Exception {
+    LogPipeline lp = create(spec());
+    statusWrites();
+    reconciler().reconcile(lp, context().context);
+    assertThat(statusWrites()).as("the first status").isEqualTo(1);
+    LogPipeline written = stored(lp);
+    assertThat(written.getStatus().getPhase()).isEqualTo(Phase.Progressing);
+
+    clock.advance(TEMPLATE_RECHECK);
+    reconciler().reconcile(written, context().context);
+    clock.advance(TEMPLATE_RECHECK);
+    reconciler().reconcile(stored(lp), context().context);
+    assertThat(statusWrites()).as("status writes of reconciles that saw nothing new").isZero();
+
+    // The same for a spec that stays invalid.
+    LogPipeline invalid = spec();
+    invalid.getSpec().getKafka().setCluster("Not_A_Name");
+    invalid = create(invalid);
+    reconciler().reconcile(invalid, context().context);
+    assertThat(statusWrites()).as("the invalid spec's status").isEqualTo(1);
+    clock.advance(TEMPLATE_RECHECK);
+    reconciler().reconcile(stored(invalid), context().context);
+    assertThat(statusWrites()).as("status writes of an invalid spec seen again").isZero();
+  }
+
   @Test
   void kafkaCredentialsAreLookedAtAgainSoonerThanTheTemplate() {
     LogPipeline lp = spec();
