@@ -89,17 +89,50 @@ public final class Harness {
         .withOperatorNamespace(Cluster.OPERATOR_NS);
   }
 
-  /** The default ShipperClass, admitting all of a run's pipelines, when the run shares Filebeat. */
-  private void shipperClass(Cluster c, int n) {
+  /**
+   * Pipelines one shared class carries in the bench: one group's inputs must fit one ConfigMap
+   * (at most 900 KiB, about 1 KiB per input), so larger runs take several classes.
+   */
+  static final int PIPELINES_PER_CLASS = 500;
+
+  /**
+   * When the run shares Filebeat, its ShipperClasses: the default one ("bench") and as many more
+   * ("bench-1", ...) as {@link #PIPELINES_PER_CLASS} asks for; the pipelines are dealt to them in
+   * turn ({@link #assignClasses}). None when the run does not share.
+   */
+  private List<String> shipperClasses(Cluster c, int n) {
     if (!sharedShipper) {
-      return;
+      return List.of();
     }
-    var cls = new io.logpipeline.operator.api.ShipperClass();
-    cls.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("bench")
-        .addToAnnotations(io.logpipeline.operator.api.ShipperClass.DEFAULT_CLASS_ANNOTATION, "true").build());
-    cls.getSpec().setMaxPipelines(Math.max(n, 1));
-    cls.getSpec().setMaxConfigBytes(io.logpipeline.operator.api.ShipperClassSpec.MAX_CONFIG_BYTES);
-    c.driver.resource(cls).create();
+    int classes = Math.max(1, (n + PIPELINES_PER_CLASS - 1) / PIPELINES_PER_CLASS);
+    List<String> names = new java.util.ArrayList<>();
+    for (int k = 0; k < classes; k++) {
+      String name = k == 0 ? "bench" : "bench-" + k;
+      var cls = new io.logpipeline.operator.api.ShipperClass();
+      var meta = new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name);
+      if (k == 0) {
+        meta.addToAnnotations(io.logpipeline.operator.api.ShipperClass.DEFAULT_CLASS_ANNOTATION, "true");
+      }
+      cls.setMetadata(meta.build());
+      cls.getSpec().setMaxPipelines(Math.max((n + classes - 1) / classes, 1));
+      cls.getSpec().setMaxConfigBytes(io.logpipeline.operator.api.ShipperClassSpec.MAX_CONFIG_BYTES);
+      c.driver.resource(cls).create();
+      names.add(name);
+    }
+    return names;
+  }
+
+  /** Deals the pipelines to the classes in turn; those of the default class name none. */
+  private static List<LogPipeline> assignClasses(List<LogPipeline> pipelines, List<String> classes) {
+    for (int i = 0; i < pipelines.size() && classes.size() > 1; i++) {
+      int k = i % classes.size();
+      if (k > 0) {
+        var shipper = new io.logpipeline.operator.api.ShipperSpec();
+        shipper.setClassName(classes.get(k));
+        pipelines.get(i).getSpec().setShipper(shipper);
+      }
+    }
+    return pipelines;
   }
 
   /** Filebeat DaemonSets in the cluster: each runs one pod on every node. */
@@ -112,11 +145,11 @@ public final class Harness {
     String ns = "op-" + n;
     try (Cluster c = new Cluster()) {
       CountingSearch search = new CountingSearch();
-      shipperClass(c, n);
+      List<String> classes = shipperClasses(c, n);
       LogPipelineOperator op = LogPipelineOperator.start(c.api.client(MockApi.OPERATOR), search.clients(), options());
       try {
         var watch = c.watch(ns);
-        List<LogPipeline> pipelines = Cluster.pipelines(ns, n, searchUri.toString());
+        List<LogPipeline> pipelines = assignClasses(Cluster.pipelines(ns, n, searchUri.toString()), classes);
         long simBefore = c.simulatorStatusWrites();
 
         var before = c.api.requests().snapshot();
@@ -128,8 +161,8 @@ public final class Harness {
         settle(c, MockApi.OPERATOR);
         Phase creation = phase(toReady, before, c, MockApi.OPERATOR, s0, search);
         long simWrites = c.simulatorStatusWrites() - simBefore;
-        System.out.printf("SHIPPERS n=%d shared=%s filebeat-daemonsets=%d (Filebeat pods per node)%n",
-            n, sharedShipper, filebeatDaemonSets(c));
+        System.out.printf("SHIPPERS n=%d shared=%s classes=%d filebeat-daemonsets=%d (Filebeat pods per node)%n",
+            n, sharedShipper, classes.size(), filebeatDaemonSets(c));
         // From here on the operator should write nothing: keep the bodies of what it does write.
         c.api.requests().captureWrites(MockApi.OPERATOR);
 
