@@ -6,18 +6,12 @@ import static org.mockito.Mockito.when;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
-import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowCleanupResult;
-import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
 import io.logpipeline.operator.TestLogPipelines;
 import io.logpipeline.operator.api.LogPipeline;
 import io.logpipeline.operator.api.LogPipelineSpec;
 import io.logpipeline.operator.model.InvalidSpecException;
 import io.logpipeline.operator.model.Pipeline;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -53,56 +47,14 @@ final class ReconcilerFixtures {
   @SuppressWarnings("unchecked")
   static <P extends HasMetadata> Context<P> context(KubernetesClient client) {
     Context<P> context = mock(Context.class);
-    WorkflowContext workflow = new WorkflowContext();
+    StubbedContext.Workflow workflow = new StubbedContext.Workflow();
     when(context.managedWorkflowAndDependentResourceContext()).thenReturn(workflow);
     when(context.getClient()).thenReturn(client);
     return context;
   }
 
-  static WorkflowContext workflow(Context<?> context) {
-    return (WorkflowContext) context.managedWorkflowAndDependentResourceContext();
-  }
-
-  /** JOSDK's map of values per reconcile, and how often the workflow was run. */
-  static final class WorkflowContext implements ManagedWorkflowAndDependentResourceContext {
-    final Map<Object, Object> values = new HashMap<>();
-    int reconciles;
-
-    @Override
-    public <T> Optional<T> get(Object key, Class<T> type) {
-      return Optional.ofNullable(values.get(key)).map(type::cast);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T put(Object key, T value) {
-      return (T) values.put(key, value);
-    }
-
-    @Override
-    public <T> T getMandatory(Object key, Class<T> type) {
-      return get(key, type).orElseThrow(() -> new IllegalStateException("no " + key));
-    }
-
-    @Override
-    public Optional<WorkflowReconcileResult> getWorkflowReconcileResult() {
-      return Optional.empty();
-    }
-
-    @Override
-    public Optional<WorkflowCleanupResult> getWorkflowCleanupResult() {
-      return Optional.empty();
-    }
-
-    @Override
-    public WorkflowReconcileResult reconcileManagedWorkflow() {
-      reconciles++;
-      return null;
-    }
-
-    @Override
-    public WorkflowCleanupResult cleanupManageWorkflow() {
-      return null;
-    }
+  /** The workflow context of a {@link #context}: its values, and how often the workflow ran. */
+  static StubbedContext.Workflow workflow(Context<?> context) {
+    return (StubbedContext.Workflow) context.managedWorkflowAndDependentResourceContext();
   }
 }
