@@ -175,13 +175,19 @@ public final class RenderCommand implements Callable<Integer> {
         lp.getMetadata().setNamespace(defaultNamespace);
       }
     }
+    // The pipelines by the topic they name, once: each is then checked against its claimants only.
+    Map<String, List<LogPipeline>> claimants = new java.util.HashMap<>();
+    for (LogPipeline lp : pipelines) {
+      TopicClaims.keys(lp).forEach(key -> claimants.computeIfAbsent(key, k -> new ArrayList<>()).add(lp));
+    }
     try {
       for (LogPipeline lp : pipelines) {
         String id = lp.getMetadata().getNamespace() + "/" + lp.getMetadata().getName();
         try {
           Pipeline pipeline = Pipeline.resolve(lp);
           // A topic carries one pipeline's logs: the others naming it are refused, as the operator does.
-          Optional<LogPipeline> owner = TopicClaims.otherOwner(lp, pipelines);
+          Optional<LogPipeline> owner = TopicClaims.otherOwner(lp, TopicClaims.keys(lp).stream()
+              .flatMap(key -> claimants.getOrDefault(key, List.of()).stream()).toList());
           if (owner.isPresent()) {
             throw new InvalidSpecException(List.of(TopicClaims.problem(lp, owner.get())));
           }
